@@ -1,0 +1,15 @@
+"""Error surfaces: safe formula parsing, exact derivatives, and the catalog.
+
+Plain Python + NumPy + SymPy, no Streamlit: usable from a notebook::
+
+    import surfaces
+    s = surfaces.parse("(1 - w1*w2)^2")
+    s.hessian(0, 0)          # [[0, -2], [-2, 0]]
+    surfaces.CATALOG["himmelblau"].grad(3, 2)
+"""
+
+from .catalog import CATALOG, DEFAULT_SURFACE_ID
+from .parser import MAX_LENGTH, ParseError
+from .surface import KnownPoint, Surface, Window, parse
+
+__all__ = ["CATALOG", "DEFAULT_SURFACE_ID", "KnownPoint", "MAX_LENGTH", "ParseError", "Surface", "Window", "parse"]
