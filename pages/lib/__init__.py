@@ -1,0 +1,1 @@
+"""Shared page code: figures (plain Plotly), widgets and link handling (Streamlit), text tables."""
