@@ -1,13 +1,12 @@
-"""Descent Lab: entry point. Registers every page explicitly with st.navigation."""
+"""Descent Lab: entry point. Every page is registered explicitly with st.navigation."""
 
 import streamlit as st
 
 st.set_page_config(page_title="Descent Lab", page_icon=":material/landscape:", layout="wide")
 
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),
+    st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", url_path="playground"),
+]
 
-def home():
-    st.title("Descent Lab")
-    st.write("See how optimizers move on 2D error surfaces.")
-
-
-st.navigation([st.Page(home, title="Home", icon=":material/home:", default=True)]).run()
+st.navigation(PAGES, position="top").run()

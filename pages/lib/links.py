@@ -1,0 +1,138 @@
+"""Shareable links: widgets bound to the URL, and a guard that reports what a link got wrong.
+
+Every control of a page is a Streamlit widget created with ``key=<url name>`` and
+``bind="query-params"``: Streamlit itself keeps the URL and the widget in sync (no
+hand-written URL code). Streamlit silently drops an invalid value and uses the default;
+:class:`LinkGuard` checks the raw link once, with the same rules as the widgets, so the page
+can say *which* parameters were ignored. Only ``lang`` and ``present`` (whose spelling the
+link format fixes) and the schema version ``v`` are plain query parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import streamlit as st
+
+from .text import COMMON, LANGS
+
+SCHEMA_VERSION = "1"
+PLAIN_KEYS = ("v", "lang", "present")
+MAX_PARAM_CHARS = 400  # longer values are never valid for any control
+
+
+def current_lang() -> str:
+    lang = st.query_params.get("lang", "en")
+    return lang if lang in LANGS else "en"
+
+
+def presenter_mode() -> bool:
+    return st.query_params.get("present", "") in ("1", "true")
+
+
+def tr(table: dict, key: str, **fmt: Any) -> str:
+    """Text ``key`` of ``table`` in the current language, formatted."""
+    text = table[key][LANGS.index(current_lang())]
+    return text.format(**fmt) if fmt else text
+
+
+@dataclass
+class LinkGuard:
+    """Creates URL-bound widgets for one page and reports ignored link parameters.
+
+    Create it at the top of the page (before any widget), make every control through it,
+    then call :meth:`report` once at the end.
+    """
+
+    page: str
+    validators: dict[str, Callable[[str], bool]] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        # Snapshot the link as it arrived, once per page per session: Streamlit removes
+        # invalid bound values from the URL while the widgets register.
+        snap_key = f"_link_snapshot_{self.page}"
+        if snap_key not in st.session_state:
+            st.session_state[snap_key] = {k: st.query_params.get(k) for k in st.query_params}
+        self.raw = st.session_state[snap_key]
+        if st.query_params.get("v") != SCHEMA_VERSION:
+            st.query_params["v"] = SCHEMA_VERSION
+
+    # --- widgets -----------------------------------------------------------------------
+    def number(self, where, label, key, default, lo, hi, *, step=None, fmt="%g", help=None,
+               optional=False) -> float | None:
+        """A float input in [lo, hi]; ``optional`` widgets may be empty (None = automatic)."""
+        self.validators[key] = lambda raw: (optional and raw == "") or _float_in(raw, lo, hi)
+        return where.number_input(label, min_value=float(lo), max_value=float(hi),
+                                  value=None if optional else float(default), step=step, format=fmt,
+                                  key=key, bind="query-params", help=help,
+                                  placeholder=None if default is None else f"{default:g}")
+
+    def integer(self, where, label, key, default, lo, hi, *, help=None, slider=False) -> int:
+        self.validators[key] = lambda raw: _int_in(raw, lo, hi)
+        widget = where.slider if slider else where.number_input
+        return int(widget(label, min_value=int(lo), max_value=int(hi), value=int(default), step=1,
+                          key=key, bind="query-params", help=help))
+
+    def select(self, where, label, key, options: Sequence, default, *, format_func=str, help=None):
+        labels = [format_func(o) for o in options]
+        self.validators[key] = lambda raw: raw in labels
+        return where.selectbox(label, list(options), index=list(options).index(default),
+                               format_func=format_func, key=key, bind="query-params", help=help)
+
+    def toggle(self, where, label, key, default: bool, *, help=None) -> bool:
+        self.validators[key] = lambda raw: raw.lower() in ("true", "false")
+        return where.toggle(label, value=default, key=key, bind="query-params", help=help)
+
+    def text(self, where, label, key, default: str, *, max_chars: int, help=None) -> str:
+        self.validators[key] = lambda raw: len(raw) <= max_chars
+        return where.text_input(label, value=default, max_chars=max_chars, key=key,
+                                bind="query-params", help=help)
+
+    # --- report ------------------------------------------------------------------------
+    def problems(self) -> list[str]:
+        """Human sentences for the parameters of the arriving link that were not used."""
+        out = []
+        for key, value in self.raw.items():
+            if key in PLAIN_KEYS:
+                continue
+            check = self.validators.get(key)
+            if check is None:
+                out.append(tr(COMMON, "unknown_param", key=_short(key)))
+            elif value is None or len(value) > MAX_PARAM_CHARS or not _safe_check(check, value):
+                out.append(tr(COMMON, "bad_value", key=_short(key)))
+        return out
+
+    def report(self) -> None:
+        """Show a note about ignored parameters and an old schema version (if any)."""
+        problems = self.problems()
+        if problems:
+            shown = problems[:6] + (["…"] if len(problems) > 6 else [])
+            st.info(tr(COMMON, "ignored_params", items="; ".join(shown)), icon=":material/link_off:")
+        got = self.raw.get("v")
+        if got is not None and got != SCHEMA_VERSION:
+            st.info(tr(COMMON, "old_version", got=_short(got)), icon=":material/history:")
+
+
+def _short(text: str, limit: int = 24) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _safe_check(check, value) -> bool:
+    try:
+        return bool(check(value))
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
+def _float_in(raw: str, lo: float, hi: float) -> bool:
+    value = float(raw)
+    return math.isfinite(value) and lo <= value <= hi
+
+
+def _int_in(raw: str, lo: int, hi: int) -> bool:
+    value = float(raw)
+    return math.isfinite(value) and value == int(value) and lo <= value <= hi

@@ -1,0 +1,106 @@
+"""User-facing text, one table per page: a translation is a column, not a rewrite.
+
+Every entry is ``key: (english, chinese)`` in the order of :data:`LANGS`. Formulas stay
+out of these tables (LaTeX is the same in every language). To add a language, append its
+code to ``LANGS`` and one more string to every tuple; ``tests/test_text.py`` checks that
+every entry has every language and the same ``{placeholders}``.
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "zh")
+LANG_NAMES = {"en": "English", "zh": "中文"}
+
+COMMON = {
+    "app_title": ("Descent Lab", "梯度下降实验室"),
+    "language": ("Language", "语言"),
+    "ignored_params": (
+        "Some link parameters were ignored and their defaults used: {items}.",
+        "链接中的部分参数无效，已改用默认值：{items}。",
+    ),
+    "unknown_param": ("'{key}' is not a setting of this page", "'{key}' 不是本页的设置"),
+    "bad_value": ("'{key}' has an invalid value", "'{key}' 的值无效"),
+    "old_version": (
+        "This link was made by another version of Descent Lab (v={got}); some settings may look different.",
+        "此链接来自另一个版本的 Descent Lab（v={got}），部分设置可能不同。",
+    ),
+    "copy_link": ("Link to this view (copy and share)", "本视图的链接（复制后分享）"),
+    "presets": ("Presets", "预设"),
+    "load_preset": ("Load preset", "载入预设"),
+    "what_to_watch": ("What to watch", "看点"),
+    "status_converged": ("converged at step {k}", "第 {k} 步收敛"),
+    "status_diverged": ("diverged at step {k}", "第 {k} 步发散"),
+    "status_budget": ("used all {k} steps", "用完全部 {k} 步"),
+    "diverged_sentence": (
+        "{name} diverged at step {k}: its steps grew without bound, so the path stops there (marked ✕). Try a smaller learning rate.",
+        "{name} 在第 {k} 步发散：步长无限增大，路径在此终止（✕ 标记）。请尝试更小的学习率。",
+    ),
+    "presenter_hint": ("Presenter mode: controls hidden. Remove present=1 from the link to edit.",
+                       "演示模式：已隐藏控件。去掉链接中的 present=1 即可编辑。"),
+}
+
+PLAYGROUND = {
+    "title": ("Playground", "自由实验"),
+    "intro": (
+        "Pick a surface and up to six optimizers, press ▶ Play, and watch them race. The panels on the right move in step with the paths.",
+        "选择一个误差曲面和最多六个优化器，按 ▶ 播放，观看它们赛跑。右侧小图与路径同步。",
+    ),
+    "surface": ("Surface", "误差曲面"),
+    "custom_formula": ("Your formula", "自定义公式"),
+    "formula": ("f(x, y) =", "f(x, y) ="),
+    "formula_help": (
+        "Use x and y (or w1 and w2), numbers, + - * / ^, and sin cos tan exp log sqrt tanh sinh cosh abs atan atan2 sigmoid softplus min max, pi, e.",
+        "可用 x、y（或 w1、w2）、数字、+ - * / ^，以及 sin cos tan exp log sqrt tanh sinh cosh abs atan atan2 sigmoid softplus min max、pi、e。",
+    ),
+    "formula_error": ("{message} The last valid surface is still shown.", "{message} 仍显示上一个有效曲面。"),
+    "window": ("View window", "视窗范围"),
+    "window_help": ("Empty means the surface's own window.", "留空表示使用曲面的默认范围。"),
+    "start": ("Start point", "起点"),
+    "start_help": (
+        "Empty means the surface's suggested start. Or drag a box on the plot (box-select tool): its centre becomes the start.",
+        "留空表示使用推荐起点。也可在图上拖出一个方框（框选工具），其中心即为新起点。",
+    ),
+    "start_set": ("Start set to ({x:.3g}, {y:.3g}) from your box.", "已将起点设为方框中心 ({x:.3g}, {y:.3g})。"),
+    "steps": ("Steps", "步数"),
+    "optimizers": ("Optimizers", "优化器"),
+    "n_optimizers": ("How many optimizers", "优化器数量"),
+    "optimizer": ("Optimizer {i}", "优化器 {i}"),
+    "colour": ("Colour", "颜色"),
+    "schedule": ("Learning-rate schedule", "学习率调度"),
+    "schedule_kind": ("Schedule", "调度方式"),
+    "warmup_steps": ("Warm-up steps (0 = none)", "预热步数（0 表示不预热）"),
+    "noise": ("Gradient noise (mini-batch)", "梯度噪声（小批量）"),
+    "noise_scale": ("Noise scale s", "噪声尺度 s"),
+    "batch_size": ("Batch size B", "批量大小 B"),
+    "seed": ("Random seed", "随机种子"),
+    "noise_help": ("Each step sees g + ξ with ξ ~ N(0, s²/B) per coordinate.", "每步使用 g + ξ，每个分量 ξ ~ N(0, s²/B)。"),
+    "view": ("View", "显示"),
+    "log_colour": ("Log colour scale", "对数色阶"),
+    "log_loss": ("Log loss axis", "损失取对数坐标"),
+    "show_3d": ("3D view", "三维视图"),
+    "show_points": ("Show critical points", "显示临界点"),
+    "readout": ("Readout", "结果"),
+    "col_optimizer": ("Optimizer", "优化器"),
+    "col_final": ("Final point", "终点"),
+    "col_loss": ("Final loss", "最终损失"),
+    "col_steps": ("Steps used", "所用步数"),
+    "col_status": ("Status", "状态"),
+    "rules": ("Update rules", "更新规则"),
+    "derivatives": ("f, gradient and Hessian", "f、梯度与 Hessian"),
+    "lr_plot": ("Learning rate over steps", "学习率随步数变化"),
+    "torch_note": ("Difference from PyTorch / the lecture", "与 PyTorch / 课程公式的区别"),
+}
+
+HOME = {
+    "tagline": (
+        "See how optimizers move on 2D error surfaces: saddle points, momentum, adaptive learning rates, warm-up and batch noise, exactly as the lecture describes them.",
+        "在二维误差曲面上观察优化器如何移动：鞍点、动量、自适应学习率、预热与批量噪声，与课程所讲完全一致。",
+    ),
+    "pages": ("Pages", "页面"),
+    "playground_blurb": (
+        "Race up to six optimizers on any surface (catalog or your own formula), with loss, learning rate, effective step and gradient norm in step with the paths.",
+        "在任意曲面（目录或自定义公式）上让最多六个优化器赛跑，损失、学习率、有效步长与梯度范数同步显示。",
+    ),
+    "gallery": ("Preset gallery", "预设一览"),
+    "open": ("Open", "打开"),
+}

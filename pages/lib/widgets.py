@@ -1,0 +1,274 @@
+"""Controls and read-outs shared by the pages (Streamlit). Math lives in surfaces/ and optim/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import numpy as np
+import streamlit as st
+
+import optim
+import surfaces
+from surfaces import Surface
+
+from . import figures
+from .links import LinkGuard, current_lang, tr
+from .runs import CUSTOM, get_surface, surface_grid
+from .text import COMMON, LANG_NAMES, LANGS, PLAYGROUND as T
+
+MAX_STEPS = 5000
+PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")  # Okabe-Ito
+
+
+def language_switch(where) -> None:
+    """English / 中文. The link format fixes ``lang=zh``, so this is a plain query parameter."""
+    lang = current_lang()
+    choice = where.segmented_control(
+        "🌐", list(LANGS), default=lang, format_func=LANG_NAMES.get, key="_lang_switch",
+        label_visibility="collapsed",
+    )
+    if choice and choice != lang:
+        st.query_params["lang"] = choice
+        st.rerun()
+
+
+def surface_label(surface_id: str) -> str:
+    return "✎ Your formula" if surface_id == CUSTOM else surfaces.CATALOG[surface_id].title
+
+
+def resolve_surface(surface_id: str, formula: str, where) -> tuple[str, str, Surface]:
+    """The surface to show. A bad formula shows its error inline and keeps the last valid one."""
+    if surface_id != CUSTOM:
+        return surface_id, "", get_surface(surface_id)
+    try:
+        surface = get_surface(CUSTOM, formula)
+    except surfaces.ParseError as err:
+        where.error(tr(T, "formula_error", message=str(err)), icon=":material/error:")
+        last = st.session_state.get("_last_valid_formula")
+        if last is not None:
+            return CUSTOM, last, get_surface(CUSTOM, last)
+        return surfaces.DEFAULT_SURFACE_ID, "", get_surface(surfaces.DEFAULT_SURFACE_ID)
+    st.session_state["_last_valid_formula"] = formula
+    return CUSTOM, formula, surface
+
+
+def window_inputs(guard: LinkGuard, where, surface: Surface) -> tuple[float, float, float, float]:
+    """xmin, xmax, ymin, ymax; an empty field means the surface's own window."""
+    where.caption(tr(T, "window_help"))
+    names = ("xmin", "xmax", "ymin", "ymax")
+    cols = where.columns(2)
+    values = [guard.number(cols[i % 2], name, name, surface.window[i], -1e3, 1e3, optional=True)
+              for i, name in enumerate(names)]
+    window = tuple(float(v if v is not None else d) for v, d in zip(values, surface.window))
+    if not (window[0] < window[1] and window[2] < window[3]):
+        return surface.window
+    return window
+
+
+def start_inputs(guard: LinkGuard, where, surface: Surface, chart_key: str) -> tuple[float, float]:
+    """The start point: typed, or the centre of a box dragged on the chart."""
+    _apply_box_selection(chart_key)
+    where.subheader(tr(T, "start"))
+    cols = where.columns(2)
+    sx, sy = surface.starts[0]
+    x0 = guard.number(cols[0], "x₀", "x0", sx, -1e3, 1e3, optional=True, help=tr(T, "start_help"))
+    y0 = guard.number(cols[1], "y₀", "y0", sy, -1e3, 1e3, optional=True)
+    return (float(sx if x0 is None else x0), float(sy if y0 is None else y0))
+
+
+def _apply_box_selection(chart_key: str) -> None:
+    """Turn the chart's last box selection into a start point, before the inputs render."""
+    state = st.session_state.get(chart_key)
+    try:
+        boxes = state["selection"]["box"] if state else []
+    except (KeyError, TypeError):
+        return
+    if not boxes:
+        return
+    box = boxes[-1]
+    if box.get("xref", "x") != "x" or box.get("yref", "y") != "y":
+        return  # a box on a side panel is not a point on the surface
+    try:
+        x = float(np.mean(box["x"]))
+        y = float(np.mean(box["y"]))
+    except (KeyError, TypeError, ValueError):
+        return
+    marker = (round(x, 9), round(y, 9))
+    if st.session_state.get("_last_box") == marker or not (np.isfinite(x) and np.isfinite(y)):
+        return
+    st.session_state["_last_box"] = marker
+    st.session_state["x0"] = float(np.clip(x, -1e3, 1e3))
+    st.session_state["y0"] = float(np.clip(y, -1e3, 1e3))
+    st.toast(tr(T, "start_set", x=x, y=y))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One racing optimizer as the page configured it."""
+
+    index: int
+    opt_id: str
+    hyper: tuple  # sorted (name, value) pairs: hashable for the caches
+    color: str
+    label: str
+    latex: str
+    note: str
+
+
+def optimizer_slot(guard: LinkGuard, where, i: int, default_id: str) -> Slot:
+    """Controls for optimizer ``i``: variant, its hyperparameters, colour."""
+    current = st.session_state.get(f"o{i + 1}", default_id)
+    title = optim.SPECS[current].title if current in optim.SPECS else ""
+    box = where.expander(f"{i + 1} · {title}", expanded=i == 0)
+    opt_id = guard.select(box, tr(T, "optimizer", i=i + 1), f"o{i + 1}", list(optim.SPECS), default_id,
+                          format_func=lambda k: optim.SPECS[k].title)
+    hyper = {}
+    for p in optim.SPECS[opt_id].params:
+        value = param_widget(guard, box, f"o{i + 1}_{opt_id}_{p.name}", p, demo_default(opt_id, p))
+        if value is not None:
+            hyper[p.name] = value
+    color = box.color_picker(tr(T, "colour"), PALETTE[i % len(PALETTE)], key=f"o{i + 1}c", bind="query-params")
+    guard.validators[f"o{i + 1}c"] = lambda raw: len(raw) in (4, 7) and raw.startswith("#")
+    optimizer = optim.make(opt_id, **hyper)
+    label = f"{i + 1}·{optim.SPECS[opt_id].title}"
+    return Slot(i, opt_id, tuple(sorted(hyper.items())), color, label, optimizer.latex, optimizer.note)
+
+
+# Defaults tuned for a 300-step demo on the catalog surfaces (torch's defaults, e.g. Adam's
+# lr=1e-3, barely move in 300 steps). They are the widget defaults, so links stay short.
+DEMO_LR = {"gd": 0.01, "sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.5,
+           "adagrad_lecture": 0.1, "rmsprop": 0.05, "rmsprop_lecture": 0.05, "adam": 0.1,
+           "adamw": 0.1, "amsgrad": 0.1, "newton": 0.5}
+
+
+def demo_default(opt_id: str, param):
+    if param.name == "lr" and opt_id in DEMO_LR:
+        return DEMO_LR[opt_id]
+    return param.default
+
+
+def param_widget(guard: LinkGuard, where, key: str, p, default):
+    """One URL-bound widget generated from an ``optim.Param`` descriptor (None: not shown)."""
+    if p.kind == "bool":
+        return guard.toggle(where, p.label, key, bool(default), help=p.help or None)
+    if p.kind == "int":
+        return guard.integer(where, p.label, key, int(default), int(p.min), int(p.max), help=p.help or None)
+    if p.kind == "choice":
+        return guard.select(where, p.label, key, list(p.choices), default, help=p.help or None)
+    if p.kind == "float":
+        return guard.number(where, p.label, key, float(default), p.min, p.max, step=p.step,
+                            fmt=p.format or "%.4g", help=p.help or None)
+    return None  # e.g. int_list: the engine's run-length default is used
+
+
+def schedule_inputs(guard: LinkGuard, where, steps: int) -> tuple[str, tuple, int]:
+    """Schedule kind, its parameters (sorted pairs) and warm-up steps."""
+    table = optim.schedules.SCHEDULES
+    kind = guard.select(where, tr(T, "schedule_kind"), "sched", list(table), "constant",
+                        format_func=lambda k: table[k]["title"])
+    params = {}
+    for p in table[kind]["params"]:
+        value = param_widget(guard, where, f"sched_{kind}_{p.name}", p, p.default)
+        if value is not None:
+            params[p.name] = value
+    warmup = guard.integer(where, tr(T, "warmup_steps"), "warmup", 0, 0, MAX_STEPS)
+    return kind, tuple(sorted(params.items())), min(warmup, steps)
+
+
+def noise_inputs(guard: LinkGuard, where) -> tuple[tuple[float, int], int]:
+    where.caption(tr(T, "noise_help"))
+    scale = guard.number(where, tr(T, "noise_scale"), "noise", 0.0, 0.0, 100.0, fmt="%.3g")
+    batch = guard.integer(where, tr(T, "batch_size"), "batch", 1, 1, 4096)
+    seed = guard.integer(where, tr(T, "seed"), "seed", 0, 0, 2**31 - 1)
+    return (float(scale), int(batch)), int(seed)
+
+
+def path_view(slot: Slot, run) -> figures.PathView:
+    grad_norm = np.linalg.norm(run.grad, axis=-1)
+    return figures.PathView(
+        name=slot.label, color=slot.color, points=run.points, loss=run.loss, lr=run.lr,
+        effective_step=run.effective_step, grad_norm=grad_norm, status=run.status, stop_step=run.stop_step,
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def race_figure_cached(surface_id, formula, window, log_colour, log_loss, paths, big):
+    xs, ys, Z = surface_grid(surface_id, formula, window)
+    return figures.race_figure(xs, ys, Z, list(paths), log_scale=log_colour, window=window,
+                               log_loss=log_loss, big=big)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def surface_3d_cached(surface_id, formula, window, log_colour, paths):
+    xs, ys, Z = surface_grid(surface_id, formula, window, 80)
+    return figures.surface_3d_figure(xs, ys, Z, list(paths), log_scale=log_colour)
+
+
+def status_text(run) -> str:
+    key = {"converged": "status_converged", "diverged": "status_diverged"}.get(run.status, "status_budget")
+    return tr(COMMON, key, k=run.stop_step)
+
+
+def readout_table(slots, runs) -> None:
+    st.subheader(tr(T, "readout"))
+    rows = []
+    for slot, run in zip(slots, runs):
+        x, y = run.points[-1]
+        rows.append({
+            tr(T, "col_optimizer"): slot.label,
+            tr(T, "col_final"): f"({x:.4g}, {y:.4g})",
+            tr(T, "col_loss"): f"{run.loss[-1]:.5g}",
+            tr(T, "col_steps"): int(run.steps),
+            tr(T, "col_status"): status_text(run),
+        })
+    colors = {slot.label: slot.color for slot in slots}
+    first = tr(T, "col_optimizer")
+    styled = _style_by_colour(rows, first, colors)
+    st.dataframe(styled, hide_index=True, width="stretch")
+
+
+def _style_by_colour(rows, column, colors):
+    import pandas as pd  # streamlit depends on pandas
+
+    frame = pd.DataFrame(rows)
+    return frame.style.apply(
+        lambda col: [f"color: {colors.get(v, '#000')}; font-weight: 600" for v in col] if col.name == column
+        else [""] * len(col), axis=0,
+    )
+
+
+def schedule_plot(where, slots, runs) -> None:
+    lrs = {slot.label: (run.lr, slot.color) for slot, run in zip(slots, runs)}
+    where.caption(tr(T, "lr_plot"))
+    where.plotly_chart(figures.schedule_figure(lrs), key="schedule_plot", theme=None,
+                       config={"displayModeBar": False})
+
+
+def update_rules(slots) -> None:
+    for slot in slots:
+        hyper = ", ".join(f"{k}={_fmt(v)}" for k, v in slot.hyper)
+        st.markdown(f"<span style='color:{slot.color};font-weight:700'>{slot.label}</span> ({hyper})",
+                    unsafe_allow_html=True)
+        st.latex(slot.latex)
+        if slot.note:
+            st.caption(f"{tr(T, 'torch_note')}: {slot.note}")
+
+
+def _fmt(v) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def derivatives(surface: Surface) -> None:
+    st.latex(surface.latex)
+    st.latex(surface.gradient_latex)
+    st.latex(surface.hessian_latex)
+
+
+def link_box() -> None:
+    """A visible 'copy link' affordance: st.code has a copy button."""
+    query = urlencode(st.query_params.to_dict())
+    base = getattr(st.context, "url", "") or ""
+    base = base.split("?")[0]
+    st.caption(tr(COMMON, "copy_link"))
+    st.code(f"{base}?{query}" if query else base, language=None)
