@@ -20,10 +20,12 @@ present = presenter_mode()
 guard = LinkGuard(PAGE)
 side = st.sidebar
 widgets.language_switch(side)
+widgets.preset_picker(guard, side, PAGE)
 
 if not present:
-    st.title(tr(T, "title"))
+    st.markdown(f"## {tr(T, 'title')}")
     st.caption(tr(T, "intro"))
+widgets.watch_caption(PAGE)
 
 # --- surface -----------------------------------------------------------------------------
 side.subheader(tr(T, "surface"))

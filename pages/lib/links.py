@@ -18,8 +18,8 @@ import streamlit as st
 
 from .text import COMMON, LANGS
 
-SCHEMA_VERSION = "1"
-PLAIN_KEYS = ("v", "lang", "present")
+from .links_schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
+PLAIN_KEYS = ("v", "lang", "present", "preset")
 MAX_PARAM_CHARS = 400  # longer values are never valid for any control
 
 
@@ -32,9 +32,9 @@ def presenter_mode() -> bool:
     return st.query_params.get("present", "") in ("1", "true")
 
 
-def tr(table: dict, key: str, **fmt: Any) -> str:
-    """Text ``key`` of ``table`` in the current language, formatted."""
-    text = table[key][LANGS.index(current_lang())]
+def tr(table: dict, text_key: str, /, **fmt: Any) -> str:
+    """Text ``text_key`` of ``table`` in the current language, formatted with ``fmt``."""
+    text = table[text_key][LANGS.index(current_lang())]
     return text.format(**fmt) if fmt else text
 
 
@@ -60,11 +60,34 @@ class LinkGuard:
         if st.query_params.get("v") != SCHEMA_VERSION:
             st.query_params["v"] = SCHEMA_VERSION
 
+    # --- presets -----------------------------------------------------------------------
+    def apply_preset(self, preset) -> None:
+        """Put every control of this page in the preset's state, then rerun.
+
+        A preset is a set of link parameters (strings, as in a URL). Each widget converts its
+        own value when it is next created (see :meth:`_seed`); controls the preset does not
+        name go back to their defaults.
+        """
+        st.session_state["_pending_preset"] = {"page": self.page, "params": dict(preset.params)}
+        st.query_params["preset"] = preset.id
+        st.rerun()
+
+    def _seed(self, key: str, default, convert) -> None:
+        pending = st.session_state.get("_pending_preset")
+        if not pending or pending["page"] != self.page:
+            return
+        raw = pending["params"].get(key)
+        value = default
+        if raw is not None and _safe_check(self.validators[key], str(raw)):
+            value = convert(str(raw))
+        st.session_state[key] = value
+
     # --- widgets -----------------------------------------------------------------------
     def number(self, where, label, key, default, lo, hi, *, step=None, fmt="%g", help=None,
                optional=False) -> float | None:
         """A float input in [lo, hi]; ``optional`` widgets may be empty (None = automatic)."""
         self.validators[key] = lambda raw: (optional and raw == "") or _float_in(raw, lo, hi)
+        self._seed(key, None if optional else float(default), lambda raw: float(raw) if raw != "" else None)
         return where.number_input(label, min_value=float(lo), max_value=float(hi),
                                   value=None if optional else float(default), step=step, format=fmt,
                                   key=key, bind="query-params", help=help,
@@ -72,6 +95,7 @@ class LinkGuard:
 
     def integer(self, where, label, key, default, lo, hi, *, help=None, slider=False) -> int:
         self.validators[key] = lambda raw: _int_in(raw, lo, hi)
+        self._seed(key, int(default), lambda raw: int(float(raw)))
         widget = where.slider if slider else where.number_input
         return int(widget(label, min_value=int(lo), max_value=int(hi), value=int(default), step=1,
                           key=key, bind="query-params", help=help))
@@ -79,15 +103,18 @@ class LinkGuard:
     def select(self, where, label, key, options: Sequence, default, *, format_func=str, help=None):
         labels = [format_func(o) for o in options]
         self.validators[key] = lambda raw: raw in labels
+        self._seed(key, default, lambda raw: list(options)[labels.index(raw)])
         return where.selectbox(label, list(options), index=list(options).index(default),
                                format_func=format_func, key=key, bind="query-params", help=help)
 
     def toggle(self, where, label, key, default: bool, *, help=None) -> bool:
         self.validators[key] = lambda raw: raw.lower() in ("true", "false")
+        self._seed(key, bool(default), lambda raw: raw.lower() == "true")
         return where.toggle(label, value=default, key=key, bind="query-params", help=help)
 
     def text(self, where, label, key, default: str, *, max_chars: int, help=None) -> str:
         self.validators[key] = lambda raw: len(raw) <= max_chars
+        self._seed(key, default, str)
         return where.text_input(label, value=default, max_chars=max_chars, key=key,
                                 bind="query-params", help=help)
 
@@ -106,7 +133,12 @@ class LinkGuard:
         return out
 
     def report(self) -> None:
-        """Show a note about ignored parameters and an old schema version (if any)."""
+        """Show a note about ignored parameters and an old schema version (if any).
+
+        Call once, after every control of the page exists (it also ends a preset load)."""
+        pending = st.session_state.get("_pending_preset")
+        if pending and pending["page"] == self.page:
+            del st.session_state["_pending_preset"]
         problems = self.problems()
         if problems:
             shown = problems[:6] + (["…"] if len(problems) > 6 else [])

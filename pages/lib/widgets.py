@@ -272,3 +272,30 @@ def link_box() -> None:
     base = base.split("?")[0]
     st.caption(tr(COMMON, "copy_link"))
     st.code(f"{base}?{query}" if query else base, language=None)
+
+
+def preset_picker(guard: LinkGuard, where, page: str) -> None:
+    """A preset menu and a Load button; loading sets every control of the page."""
+    from .presets import presets_for
+
+    options = presets_for(page)
+    if not options:
+        return
+    lang_index = LANGS.index(current_lang())
+    by_id = {p.id: p for p in options}
+    current = st.query_params.get("preset")
+    chosen = where.selectbox(tr(COMMON, "presets"), list(by_id), format_func=lambda k: by_id[k].title[lang_index],
+                             index=list(by_id).index(current) if current in by_id else 0, key=f"_preset_menu_{page}")
+    if where.button(tr(COMMON, "load_preset"), key=f"_preset_load_{page}", icon=":material/play_circle:",
+                    width="stretch"):
+        guard.apply_preset(by_id[chosen])
+
+
+def watch_caption(page: str) -> None:
+    """The 'what to watch' sentence of the preset named in the link (if any)."""
+    from .presets import PRESETS
+
+    preset = PRESETS.get(st.query_params.get("preset", ""))
+    if preset is not None and preset.page == page:
+        st.info(f"**{tr(COMMON, 'what_to_watch')}:** {preset.watch[LANGS.index(current_lang())]}",
+                icon=":material/visibility:")
