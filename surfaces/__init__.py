@@ -8,8 +8,9 @@ Plain Python + NumPy + SymPy, no Streamlit: usable from a notebook::
     surfaces.CATALOG["himmelblau"].grad(3, 2)
 """
 
+from .atlas import Atlas, CriticalCurve, CriticalPoint, critical_points
 from .catalog import CATALOG, DEFAULT_SURFACE_ID
 from .parser import MAX_LENGTH, ParseError
 from .surface import KnownPoint, Surface, Window, parse
 
-__all__ = ["CATALOG", "DEFAULT_SURFACE_ID", "KnownPoint", "MAX_LENGTH", "ParseError", "Surface", "Window", "parse"]
+__all__ = ["CATALOG", "DEFAULT_SURFACE_ID", "MAX_LENGTH", "Atlas", "CriticalCurve", "CriticalPoint", "KnownPoint", "ParseError", "Surface", "Window", "critical_points", "parse"]

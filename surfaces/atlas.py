@@ -1,0 +1,929 @@
+"""Critical-point atlas: every stationary point of a surface in a window, classified.
+
+    >>> import surfaces
+    >>> atlas = surfaces.critical_points(surfaces.CATALOG["himmelblau"])
+    >>> [p.kind for p in atlas.points]            # 4 minima, 4 saddles, 1 maximum
+    >>> atlas.method, atlas.elapsed, atlas.notes
+
+Two methods, merged:
+
+1. **Exact algebra** (polynomial surfaces only): a lex Groebner basis of (df/dx, df/dy), exact
+   real-root isolation of its univariate element, back-substitution; every isolated critical
+   point is found. A non-constant gcd(df/dx, df/dy) means a whole curve of critical points
+   (the lecture's (1 - w1 w2)^2 has a valley of minima on w1 w2 = 1): it is reported as one
+   :class:`CriticalCurve` per irreducible factor, traced inside the window. SymPy has no timeout,
+   so the algebra runs in a separate, persistent child interpreter (``_atlas_worker.py``,
+   started with ``subprocess``: a fresh interpreter, safe from Streamlit's threads) that is
+   killed when a job overruns ``timeout`` seconds; the Newton search then stands alone and a
+   note says so.
+2. **Multi-start Newton** (any surface): Levenberg-Marquardt-damped Newton on grad f = 0 with
+   the exact Hessian, vectorized over a grid of seeds (24 x 24, refined to 48 x 48 and 96 x 96
+   while new points keep appearing and time allows), fixed iteration count, step capped to a
+   fifth of the window. Converged seeds are verified, deduplicated and classified. Many distinct
+   converged points that are all degenerate with one zero eigenvalue and lie close together form
+   a :class:`CriticalCurve` instead of hundreds of points. Newton is a search: on surfaces with
+   hundreds of critical points (Rastrigin, Ackley over their full windows) it may miss some.
+
+Non-smooth minima/maxima (Ackley's cone tip at the origin, where the gradient is undefined) are
+found separately: zeros of the arguments of ``sqrt``/``abs``/fractional powers that are critical
+points of that argument, classified by comparing f on a small ring around them (``source =
+"nonsmooth"``, eigenvalues NaN).
+
+Classification tolerance: an eigenvalue counts as zero when ``|lambda| <= EIG_TOL * max(1, ||H||)``
+with ``EIG_TOL = 1e-6`` and ``||H||`` the largest |eigenvalue|. Both signs -> "saddle"; otherwise
+any zero eigenvalue -> "degenerate"; else "minimum" (both > 0) or "maximum" (both < 0).
+
+Results are cached (bounded LRU of 64, keyed by the expression's ``srepr``, the window and the
+options). The worst case is bounded: ``timeout`` for the algebra (it overlaps the Newton search,
+which runs meanwhile in this process) plus ``newton_budget`` for the seed refinement.
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import collections
+import contextlib
+import json
+import os
+import pickle
+import select
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from .parser import X, Y
+from .surface import Surface, Window
+
+EIG_TOL = 1e-6
+DEFAULT_TIMEOUT = 2.0  # seconds for the exact algebra
+STARTUP_TIMEOUT = 10.0  # seconds for the algebra worker to import SymPy (first call only)
+NEWTON_BUDGET = 0.6  # seconds: no further seed refinement pass starts after this
+CACHE_SIZE = 64
+
+MINIMUM, MAXIMUM, SADDLE, DEGENERATE = "minimum", "maximum", "saddle", "degenerate"
+
+Progress = Callable[[float, str], None]
+
+
+# --- results --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CriticalPoint:
+    """An isolated critical point.
+
+    ``eigenvalues`` ascending, shape (2,); ``eigenvectors`` shape (2, 2), column k belongs to
+    eigenvalue k (sign fixed so that the first non-zero component is positive). For a saddle,
+    ``eigenvectors[:, 0]`` is the escape direction (negative curvature). ``source`` is "exact"
+    (Groebner basis), "newton" (multi-start search only) or "nonsmooth" (a kink: gradient
+    undefined, eigenvalues NaN, kind from the values of f around it).
+    """
+
+    x: float
+    y: float
+    f: float
+    eigenvalues: np.ndarray = field(compare=False)
+    eigenvectors: np.ndarray = field(compare=False)
+    kind: str
+    source: str
+    grad_norm: float = 0.0
+
+    @property
+    def escape_direction(self) -> np.ndarray | None:
+        """Unit direction of steepest negative curvature (saddles and maxima), else None."""
+        if np.isfinite(self.eigenvalues[0]) and self.kind in (SADDLE, MAXIMUM):
+            return self.eigenvectors[:, 0].copy()
+        return None
+
+
+@dataclass(frozen=True)
+class CriticalCurve:
+    """A non-isolated set of critical points (a valley floor or ridge), as one object.
+
+    ``branches``: tuple of (n, 2) arrays, each an ordered polyline inside the window (a curve
+    may cross the window several times, e.g. both branches of the hyperbola w1 w2 = 1).
+    ``kind``: "minimum (non-isolated)", "maximum (non-isolated)" or "degenerate (non-isolated)".
+    ``equation``: the exact curve (e.g. "w1*w2 - 1 = 0") when the algebra found it, else "".
+    """
+
+    branches: tuple[np.ndarray, ...] = field(compare=False)
+    f: float
+    kind: str
+    description: str
+    equation: str = ""
+    source: str = "exact"
+
+    @property
+    def points(self) -> np.ndarray:
+        """All sample points, shape (n, 2)."""
+        if not self.branches:
+            return np.zeros((0, 2))
+        return np.concatenate(self.branches, axis=0)
+
+    @property
+    def polyline(self) -> tuple[np.ndarray, np.ndarray]:
+        """(xs, ys) with NaN between branches: ready for a line plot."""
+        parts = []
+        for b in self.branches:
+            parts.extend([b, np.full((1, 2), np.nan)])
+        arr = np.concatenate(parts[:-1], axis=0) if parts else np.zeros((0, 2))
+        return arr[:, 0], arr[:, 1]
+
+
+@dataclass(frozen=True)
+class Atlas:
+    points: tuple[CriticalPoint, ...]
+    curves: tuple[CriticalCurve, ...]
+    method: str  # "groebner", "newton" or "groebner+newton"
+    elapsed: float
+    notes: tuple[str, ...]
+    window: Window
+    complete: bool  # True when the exact algebra certified the list of isolated points
+
+    def of_kind(self, kind: str) -> tuple[CriticalPoint, ...]:
+        return tuple(p for p in self.points if p.kind == kind)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(collections.Counter(p.kind for p in self.points))
+
+    def nearest(self, x: float, y: float) -> CriticalPoint | None:
+        if not self.points:
+            return None
+        return min(self.points, key=lambda p: (p.x - x) ** 2 + (p.y - y) ** 2)
+
+
+# --- classification --------------------------------------------------------------------------
+def classify(hessian: np.ndarray, tol: float = EIG_TOL) -> tuple[np.ndarray, np.ndarray, str]:
+    """Eigen-decomposition of a symmetric 2x2 Hessian and the kind of the critical point."""
+    H = np.asarray(hessian, dtype=float)
+    if not np.all(np.isfinite(H)):
+        return np.full(2, np.nan), np.full((2, 2), np.nan), DEGENERATE
+    H = 0.5 * (H + H.T)
+    vals, vecs = np.linalg.eigh(H)
+    for k in range(2):
+        col = vecs[:, k]
+        nz = np.flatnonzero(np.abs(col) > 1e-12)
+        if nz.size and col[nz[0]] < 0:
+            vecs[:, k] = -col
+    zero = tol * max(1.0, float(np.max(np.abs(vals))))
+    neg, pos = vals < -zero, vals > zero
+    if neg.any() and pos.any():
+        kind = SADDLE
+    elif not (neg | pos).all():
+        kind = DEGENERATE
+    else:
+        kind = MINIMUM if pos.all() else MAXIMUM
+    vals.setflags(write=False)
+    vecs.setflags(write=False)
+    return vals, vecs, kind
+
+
+# --- numeric helpers --------------------------------------------------------------------------
+def _eval(surface: Surface, x: np.ndarray, y: np.ndarray):
+    """grad (2, n) and Hessian entries (3, n) at points; non-finite values stay NaN."""
+    g = surface.grad(x, y)
+    h = surface.hessian(x, y)
+    return g, np.stack([h[0, 0], h[0, 1], h[1, 1]])
+
+
+def _lm_solve(g, h, mu):
+    """Solve (H^2 + mu I) d = -H g for symmetric 2x2 H, vectorized. Returns d (2, n)."""
+    a, b, c = h
+    gx, gy = g
+    # H^2 = [[a^2 + b^2, b(a + c)], [b(a + c), b^2 + c^2]]
+    m11 = a * a + b * b + mu
+    m12 = b * (a + c)
+    m22 = b * b + c * c + mu
+    r1 = -(a * gx + b * gy)
+    r2 = -(b * gx + c * gy)
+    det = m11 * m22 - m12 * m12
+    with np.errstate(all="ignore"):
+        dx = (m22 * r1 - m12 * r2) / det
+        dy = (m11 * r2 - m12 * r1) / det
+    return np.stack([dx, dy])
+
+
+def _newton(surface: Surface, pts: np.ndarray, iterations: int, max_step: float):
+    """Damped Newton (Levenberg-Marquardt) on grad f = 0 from many seeds at once.
+
+    pts: (2, n). Returns (pts, |grad|) after ``iterations`` steps; a step is accepted only when it
+    lowers |grad|; the damping shrinks after an accepted step (-> pure Newton, quadratic) and grows
+    after a rejected one (-> gradient descent on |grad|^2).
+    """
+    with np.errstate(all="ignore"):
+        p = pts.copy()
+        g, h = _eval(surface, p[0], p[1])
+        gn = np.hypot(g[0], g[1])
+        hs = np.sum(h * h, axis=0)
+        nu = np.full(p.shape[1], 1e-4)
+        alive = np.isfinite(gn) & np.all(np.isfinite(h), axis=0)
+        for _ in range(iterations):
+            idx = np.flatnonzero(alive & (gn > 0))
+            if idx.size == 0:
+                break
+            mu = nu[idx] * (hs[idx] + 1e-30)
+            d = _lm_solve(g[:, idx], h[:, idx], mu)
+            norm = np.hypot(d[0], d[1])
+            scale = np.where(norm > max_step, max_step / np.where(norm > 0, norm, 1), 1.0)
+            d = d * scale
+            trial = p[:, idx] + d
+            gt, ht = _eval(surface, trial[0], trial[1])
+            gtn = np.hypot(gt[0], gt[1])
+            ok = np.isfinite(gtn) & np.all(np.isfinite(ht), axis=0) & (gtn < gn[idx])
+            acc = idx[ok]
+            p[:, acc] = trial[:, ok]
+            g[:, acc] = gt[:, ok]
+            h[:, acc] = ht[:, ok]
+            gn[acc] = gtn[ok]
+            hs[acc] = np.sum(ht[:, ok] ** 2, axis=0)
+            nu[acc] = np.maximum(nu[acc] / 10, 1e-12)
+            rej = idx[~ok]
+            nu[rej] = nu[rej] * 8
+            alive[rej[nu[rej] > 1e12]] = False
+        return p, gn
+
+
+def _grad_scale(surface: Surface, window: Window) -> float:
+    xmin, xmax, ymin, ymax = window
+    xs = np.linspace(xmin, xmax, 17)
+    ys = np.linspace(ymin, ymax, 17)
+    with np.errstate(all="ignore"):
+        g = surface.grad(xs[None, :], ys[:, None])
+        n = np.hypot(g[0], g[1])
+    n = n[np.isfinite(n)]
+    return float(np.median(n)) if n.size else 1.0
+
+
+def _inside(p: np.ndarray, window: Window, margin: float) -> np.ndarray:
+    xmin, xmax, ymin, ymax = window
+    return (p[0] >= xmin - margin) & (p[0] <= xmax + margin) & (p[1] >= ymin - margin) & (p[1] <= ymax + margin)
+
+
+def _dedup(p: np.ndarray, gn: np.ndarray, tol: float) -> np.ndarray:
+    """Indices of cluster representatives: greedy, smallest |grad| first, radius 2 * tol."""
+    if p.shape[1] == 0:
+        return np.zeros(0, dtype=int)
+    order = np.argsort(gn, kind="stable")
+    cell = 2 * tol
+    cells = np.floor(p[:, order] / cell).astype(np.int64)
+    # one candidate per occupied cell (the best), then merge neighbours across cell borders
+    _, first = np.unique(cells, axis=1, return_index=True)
+    first = np.sort(first)
+    grid: dict[tuple[int, int], list[int]] = {}
+    keep: list[int] = []
+    r2 = cell * cell
+    for k in first:
+        i = int(order[k])
+        cx, cy = int(cells[0, k]), int(cells[1, k])
+        px, py = float(p[0, i]), float(p[1, i])
+        clash = False
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for m in grid.get((cx + dx, cy + dy), ()):
+                    if (p[0, m] - px) ** 2 + (p[1, m] - py) ** 2 <= r2:
+                        clash = True
+                        break
+                if clash:
+                    break
+            if clash:
+                break
+        if not clash:
+            keep.append(i)
+            grid.setdefault((cx, cy), []).append(i)
+    return np.array(keep, dtype=int)
+
+
+def _make_point(surface: Surface, x: float, y: float, source: str) -> CriticalPoint:
+    with np.errstate(all="ignore"):
+        fval = float(surface.f(x, y))
+        g = surface.grad(x, y)
+        H = surface.hessian(x, y)
+    vals, vecs, kind = classify(H)
+    return CriticalPoint(float(x), float(y), fval, vals, vecs, kind, source, float(np.hypot(g[0], g[1])))
+
+
+# --- the algebra worker -----------------------------------------------------------------------
+class _AlgebraWorker:
+    """One persistent child interpreter running ``_atlas_worker.py``; killed on overrun."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._ready = False
+        self._buf = b""
+        self._job = 0
+
+    def _start(self):
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_atlas_worker.py")
+        self._proc = subprocess.Popen(
+            [sys.executable, "-u", script],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            close_fds=True,
+        )
+        self._ready = False
+        self._buf = b""
+
+    def _kill(self):
+        proc, self._proc = self._proc, None
+        self._ready = False
+        self._buf = b""
+        if proc is not None:
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                proc.kill()
+                proc.wait(timeout=2)
+            for stream in (proc.stdin, proc.stdout):
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+    def _readline(self, deadline: float) -> bytes | None:
+        fd = self._proc.stdout.fileno()
+        while b"\n" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return None  # child died
+            self._buf += chunk
+        line, _, self._buf = self._buf.partition(b"\n")
+        return line
+
+    def warm_up(self):
+        """Start the child now (it imports SymPy in the background, ~0.5 s)."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._kill()
+                self._start()
+
+    def run(self, expr, window: Window, timeout: float) -> tuple[dict | None, str]:
+        """Returns (reply, note). reply None on timeout/failure (the child is then killed)."""
+        if not self._lock.acquire(timeout=max(timeout, 0.0)):
+            return None, "exact algebra skipped: the algebra worker is busy with another page"
+        try:
+            if self._proc is None or self._proc.poll() is not None:
+                self._kill()
+                self._start()
+            if not self._ready:
+                line = self._readline(time.monotonic() + STARTUP_TIMEOUT)
+                if line is None:
+                    self._kill()
+                    return None, f"exact algebra unavailable: the worker did not start within {STARTUP_TIMEOUT:g} s"
+                self._ready = True
+            self._job += 1
+            payload = base64.b64encode(pickle.dumps(expr)).decode("ascii")
+            msg = json.dumps({"id": self._job, "expr": payload, "window": [float(v) for v in window]})
+            try:
+                self._proc.stdin.write(msg.encode() + b"\n")
+                self._proc.stdin.flush()
+            except (BrokenPipeError, OSError):
+                self._kill()
+                return None, "exact algebra failed: the worker exited"
+            deadline = time.monotonic() + timeout
+            while True:
+                line = self._readline(deadline)
+                if line is None:
+                    self._kill()
+                    return None, f"exact algebra timed out after {timeout:g} s; Newton search used"
+                try:
+                    reply = json.loads(line)
+                except ValueError:
+                    continue
+                if reply.get("id") == self._job:
+                    break
+            if not reply.get("ok"):
+                return None, f"exact algebra failed ({reply.get('error', 'unknown error')}); Newton search used"
+            return reply, ""
+        finally:
+            self._lock.release()
+
+    def close(self):
+        with self._lock:
+            self._kill()
+
+
+_WORKER = _AlgebraWorker()
+atexit.register(_WORKER.close)
+
+
+def warm_up() -> None:
+    """Start the algebra worker ahead of the first atlas (call at app start; never blocks)."""
+    _WORKER.warm_up()
+
+
+class _AsyncAlgebra:
+    """Runs _WORKER.run in a thread so the Newton search proceeds meanwhile (2 cores)."""
+
+    def __init__(self, expr, window, timeout):
+        self.result: tuple[dict | None, str] = (None, "exact algebra did not finish")
+        self._thread = threading.Thread(target=self._go, args=(expr, window, timeout), daemon=True)
+        self._thread.start()
+
+    def _go(self, expr, window, timeout):
+        try:
+            self.result = _WORKER.run(expr, window, timeout)
+        except Exception as exc:  # noqa: BLE001
+            self.result = (None, f"exact algebra failed ({type(exc).__name__}); Newton search used")
+
+    def join(self):
+        self._thread.join()
+        return self.result
+
+
+# --- curves -----------------------------------------------------------------------------------
+def _poly_eval(coeffs, x, y):
+    """Evaluate sum c_ij x^i y^j, its x- and y-derivatives (floats, vectorized)."""
+    v = np.zeros_like(x, dtype=float)
+    vx = np.zeros_like(v)
+    vy = np.zeros_like(v)
+    for i, j, c in coeffs:
+        v = v + c * x**i * y**j
+        if i:
+            vx = vx + c * i * x ** (i - 1) * y**j
+        if j:
+            vy = vy + c * j * x**i * y ** (j - 1)
+    return v, vx, vy
+
+
+def _marching_squares(coeffs, window: Window, n: int = 121) -> list[np.ndarray]:
+    """Zero set of a polynomial inside the window as ordered polylines (sign changes only)."""
+    xmin, xmax, ymin, ymax = window
+    xs = np.linspace(xmin, xmax, n)
+    ys = np.linspace(ymin, ymax, n)
+    with np.errstate(all="ignore"):
+        V, _, _ = _poly_eval(coeffs, xs[None, :], ys[:, None])
+    V = np.where(V == 0, 1e-300, V)  # treat exact zeros as positive: consistent sign changes
+    edges: dict[tuple, tuple[float, float]] = {}
+
+    def crossing(j0, i0, j1, i1):
+        key = (min((j0, i0), (j1, i1)), max((j0, i0), (j1, i1)))
+        if key in edges:
+            return key
+        a, b = V[j0, i0], V[j1, i1]
+        t = a / (a - b)
+        edges[key] = (xs[i0] + t * (xs[i1] - xs[i0]), ys[j0] + t * (ys[j1] - ys[j0]))
+        return key
+
+    adj: dict[tuple, list[tuple]] = collections.defaultdict(list)
+    S = V > 0
+    for j in range(n - 1):
+        for i in np.flatnonzero((S[j, :-1] != S[j, 1:]) | (S[j + 1, :-1] != S[j + 1, 1:])
+                                | (S[j, :-1] != S[j + 1, :-1]) | (S[j, 1:] != S[j + 1, 1:])):
+            corners = [(j, i), (j, i + 1), (j + 1, i + 1), (j + 1, i)]
+            cuts = []
+            for k in range(4):
+                c0, c1 = corners[k], corners[(k + 1) % 4]
+                if S[c0] != S[c1]:
+                    cuts.append(crossing(*c0, *c1))
+            if len(cuts) == 2:
+                pairs = [(cuts[0], cuts[1])]
+            elif len(cuts) == 4:  # saddle cell: pair by the centre value
+                centre = V[j, i] + V[j, i + 1] + V[j + 1, i] + V[j + 1, i + 1]
+                pairs = [(cuts[0], cuts[1]), (cuts[2], cuts[3])] if (centre > 0) == S[j, i] else [(cuts[0], cuts[3]), (cuts[1], cuts[2])]
+            else:
+                pairs = []
+            for a, b in pairs:
+                adj[a].append(b)
+                adj[b].append(a)
+    seen: set = set()
+    lines = []
+    starts = [k for k, v in adj.items() if len(v) == 1] + list(adj)
+    for s in starts:
+        if s in seen:
+            continue
+        chain = [s]
+        seen.add(s)
+        cur = s
+        while True:
+            nxt = [k for k in adj[cur] if k not in seen]
+            if not nxt:
+                break
+            cur = nxt[0]
+            seen.add(cur)
+            chain.append(cur)
+        if len(chain) >= 2:
+            lines.append(np.array([edges[k] for k in chain]))
+    return lines
+
+
+def _project(coeffs, pts: np.ndarray, steps: int = 4) -> np.ndarray:
+    p = pts.copy()
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            v, vx, vy = _poly_eval(coeffs, p[:, 0], p[:, 1])
+            n2 = vx * vx + vy * vy
+            ok = n2 > 0
+            step = np.where(ok, v / np.where(ok, n2, 1), 0.0)
+            p = p - np.stack([step * vx, step * vy], axis=1)
+    return p
+
+
+def _curve_kind(surface: Surface, pts: np.ndarray) -> tuple[str, float]:
+    with np.errstate(all="ignore"):
+        H = surface.hessian(pts[:, 0], pts[:, 1])
+        fv = surface.f(pts[:, 0], pts[:, 1])
+    Hs = np.moveaxis(H, -1, 0)
+    ok = np.all(np.isfinite(Hs.reshape(len(pts), -1)), axis=1)
+    fval = float(np.median(fv[np.isfinite(fv)])) if np.isfinite(fv).any() else float("nan")
+    if not ok.any():
+        return "degenerate (non-isolated)", fval
+    vals = np.linalg.eigvalsh(0.5 * (Hs[ok] + np.swapaxes(Hs[ok], 1, 2)))
+    big = vals[np.arange(len(vals)), np.argmax(np.abs(vals), axis=1)]
+    zero = EIG_TOL * np.maximum(1.0, np.abs(big))
+    if np.all(big > zero):
+        return "minimum (non-isolated)", fval
+    if np.all(big < -zero):
+        return "maximum (non-isolated)", fval
+    return "degenerate (non-isolated)", fval
+
+
+def _rename(text: str, surface: Surface) -> str:
+    a, b = surface.variable_names
+    if (a, b) == ("x", "y"):
+        return text
+    return text.replace("x", "\0").replace("y", b).replace("\0", a)
+
+
+def _exact_curve(surface: Surface, curve: dict, window: Window, max_points: int = 240) -> CriticalCurve | None:
+    coeffs = [(int(i), int(j), int(p) / int(q)) for i, j, p, q in curve["coeffs"]]
+    lines = _marching_squares(coeffs, window)
+    branches = []
+    total = sum(len(line) for line in lines)
+    stride = max(1, int(np.ceil(total / max_points)))
+    for line in lines:
+        line = _project(coeffs, line)
+        keep = _inside(line.T, window, 0.0) & np.all(np.isfinite(line), axis=1)
+        line = line[keep]
+        if len(line) >= 2:
+            sub = line[::stride]
+            if not np.array_equal(sub[-1], line[-1]):
+                sub = np.vstack([sub, line[-1]])
+            sub.setflags(write=False)
+            branches.append(sub)
+    if not branches:
+        return None
+    pts = np.concatenate(branches)
+    kind, fval = _curve_kind(surface, pts)
+    eq = _rename(curve["text"], surface) + " = 0"
+    n = len(branches)
+    desc = f"A whole curve of critical points, {eq}, with f = {fval:.6g} on it ({n} branch{'es' if n > 1 else ''} in the window)."
+    return CriticalCurve(tuple(branches), fval, kind, desc, eq, "exact")
+
+
+def _near_curves(xy: np.ndarray, curves: list[CriticalCurve], tol: float) -> np.ndarray:
+    """Boolean per column of xy (2, k): lies on one of the curves (within a sampling gap)."""
+    near = np.zeros(xy.shape[1], dtype=bool)
+    for c in curves:
+        for pts in c.branches:
+            gap = np.max(np.hypot(*np.diff(pts, axis=0).T)) if len(pts) > 1 else 0.0
+            d2 = (xy[0, :, None] - pts[None, :, 0]) ** 2 + (xy[1, :, None] - pts[None, :, 1]) ** 2
+            near |= np.min(d2, axis=1) <= max(tol, 0.75 * gap) ** 2
+    return near
+
+
+def _near_points(xy: np.ndarray, points: list[CriticalPoint], tol: float) -> np.ndarray:
+    if not points or xy.shape[1] == 0:
+        return np.zeros(xy.shape[1], dtype=bool)
+    q = np.array([[p.x, p.y] for p in points]).T
+    d2 = (xy[0, :, None] - q[0, None, :]) ** 2 + (xy[1, :, None] - q[1, None, :]) ** 2
+    return np.min(d2, axis=1) <= tol * tol
+
+
+def _newton_curves(surface, pts: list[CriticalPoint], link: float, min_points: int = 8):
+    """Group many degenerate (one zero eigenvalue) points lying close together into curves."""
+    cand = [p for p in pts if p.kind == DEGENERATE and np.isfinite(p.eigenvalues).all()
+            and np.max(np.abs(p.eigenvalues)) > EIG_TOL * 10 * max(1.0, np.max(np.abs(p.eigenvalues)))]
+    if len(cand) < min_points:
+        return [], pts
+    xy = np.array([[p.x, p.y] for p in cand])
+    n = len(xy)
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    label = -np.ones(n, dtype=int)
+    comp = 0
+    for s in range(n):
+        if label[s] >= 0:
+            continue
+        stack = [s]
+        label[s] = comp
+        while stack:
+            k = stack.pop()
+            for m in np.flatnonzero((d[k] <= link) & (label < 0)):
+                label[m] = comp
+                stack.append(int(m))
+        comp += 1
+    groups, absorbed = [], set()
+    for c in range(comp):
+        members = np.flatnonzero(label == c)
+        if len(members) < min_points:
+            continue
+        sub = xy[members]
+        # order greedily from the point farthest from the centroid
+        start = int(np.argmax(np.hypot(*(sub - sub.mean(axis=0)).T)))
+        order, left = [start], set(range(len(sub))) - {start}
+        branches, current = [], [start]
+        while left:
+            last = sub[order[-1]]
+            rest = np.array(sorted(left))
+            dist = np.hypot(*(sub[rest] - last).T)
+            k = int(rest[np.argmin(dist)])
+            if np.min(dist) > 2 * link:
+                branches.append(current)
+                current = []
+            order.append(k)
+            current.append(k)
+            left.discard(k)
+        branches.append(current)
+        arrs = []
+        for b in branches:
+            if len(b) >= 2:
+                a = sub[b].copy()
+                a.setflags(write=False)
+                arrs.append(a)
+        if not arrs:
+            continue
+        kind, fval = _curve_kind(surface, sub)
+        groups.append((kind, fval, arrs, len(members)))
+        absorbed.update(id(cand[m]) for m in members)
+    # components with the same kind and the same f are pieces of one critical set (e.g. the two
+    # branches of a hyperbola): one CriticalCurve with several branches
+    merged: list[list] = []
+    for kind, fval, arrs, count in groups:
+        for g in merged:
+            if g[0] == kind and abs(g[1] - fval) <= 1e-8 * max(1.0, abs(fval)):
+                g[2].extend(arrs)
+                g[3] += count
+                break
+        else:
+            merged.append([kind, fval, list(arrs), count])
+    curves = []
+    for kind, fval, arrs, count in merged:
+        desc = (f"{count} distinct degenerate critical points found by Newton lie along a curve "
+                f"with f = {fval:.6g} ({len(arrs)} branch{'es' if len(arrs) > 1 else ''} in the window): "
+                "a non-isolated critical set (valley floor or ridge).")
+        curves.append(CriticalCurve(tuple(arrs), fval, kind, desc, "", "newton"))
+    return curves, [p for p in pts if id(p) not in absorbed]
+
+
+# --- non-smooth points ---------------------------------------------------------------------
+def _kink_arguments(expr: sp.Expr) -> list[sp.Expr]:
+    args = []
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Abs):
+            args.append(node.args[0])
+        elif isinstance(node, sp.Pow) and node.exp.is_number and not node.exp.is_integer and node.base.has(X, Y):
+            args.append(node.base)
+        elif isinstance(node, (sp.Min, sp.Max)) and len(node.args) == 2:
+            args.append(node.args[0] - node.args[1])
+    uniq = []
+    for a in args:
+        if a.has(X, Y) and a not in uniq:
+            uniq.append(a)
+    return uniq[:4]
+
+
+def _nonsmooth_points(surface: Surface, window: Window, tol: float) -> list[CriticalPoint]:
+    out = []
+    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
+    for u in _kink_arguments(surface.expr):
+        try:
+            us = Surface(expr=u)
+        except Exception:  # noqa: BLE001 - an argument SymPy cannot differentiate/compile: skip it
+            us = None
+        if us is None:
+            continue
+        pts, _ = _search(us, window, 16, iterations=40)
+        if pts.shape[1] == 0:
+            continue
+        with np.errstate(all="ignore"):
+            uv = us.f(pts[0], pts[1])
+            uscale = np.nanmax(np.abs(us.f(*np.meshgrid(np.linspace(*window[:2], 9), np.linspace(*window[2:], 9)))))
+        zero = np.abs(uv) <= 1e-9 * max(1.0, float(uscale) if np.isfinite(uscale) else 1.0)
+        for x, y in pts[:, zero].T:
+            r = 1e-4 * diag
+            ang = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+            with np.errstate(all="ignore"):
+                f0 = float(surface.f(x, y))
+                ring = surface.f(x + r * np.cos(ang), y + r * np.sin(ang))
+            if not (np.isfinite(f0) and np.all(np.isfinite(ring))):
+                continue
+            if np.all(ring > f0):
+                kind = MINIMUM
+            elif np.all(ring < f0):
+                kind = MAXIMUM
+            else:
+                continue  # a crease point where f rises one way and falls the other: not critical
+            out.append(CriticalPoint(float(x), float(y), f0, np.full(2, np.nan), np.full((2, 2), np.nan), kind, "nonsmooth", float("nan")))
+    return out
+
+
+# --- Newton search ----------------------------------------------------------------------------
+def _seeds(window: Window, n: int) -> np.ndarray:
+    xmin, xmax, ymin, ymax = window
+    # cell centres, slightly irrational offset so seeds avoid symmetry lines of the formula
+    tx = (np.arange(n) + 0.5 + 0.0137) / n
+    ty = (np.arange(n) + 0.5 - 0.0091) / n
+    gx, gy = np.meshgrid(xmin + tx * (xmax - xmin), ymin + ty * (ymax - ymin))
+    return np.stack([gx.ravel(), gy.ravel()])
+
+
+def _rank_one(surface: Surface, xy: np.ndarray) -> np.ndarray:
+    """Boolean per point: the Hessian has exactly one (numerically) zero eigenvalue."""
+    if xy.shape[1] == 0:
+        return np.zeros(0, dtype=bool)
+    with np.errstate(all="ignore"):
+        H = surface.hessian(xy[0], xy[1])
+    a, b, c = H[0, 0], H[0, 1], H[1, 1]
+    norm = np.abs(a) + np.abs(c) + 2 * np.abs(b)
+    det = a * c - b * b
+    return np.isfinite(det) & (norm > 0) & (np.abs(det) <= 1e-6 * np.maximum(norm, 1.0) * norm)
+
+
+def _search(surface: Surface, window: Window, n: int, iterations: int = 60):
+    """One multi-start pass: converged, deduplicated points (2, k) inside the window and |grad|."""
+    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
+    p, gn = _newton(surface, _seeds(window, n), iterations, max_step=0.2 * diag)
+    gtol = 1e-8 * max(1.0, _grad_scale(surface, window))
+    ok = np.isfinite(gn) & (gn <= gtol) & _inside(p, window, 1e-9 * diag)
+    p, gn = p[:, ok], gn[ok]
+    # Points with one zero eigenvalue may be samples of a whole critical curve: keep them
+    # only as samples, about 1/100 of the window apart (cheap, and enough to draw the curve).
+    flat = _rank_one(surface, p)
+    keep = _dedup(p[:, ~flat], gn[~flat], 1e-6 * diag)
+    keep_flat = _dedup(p[:, flat], gn[flat], 5e-3 * diag)
+    p = np.concatenate([p[:, ~flat][:, keep], p[:, flat][:, keep_flat]], axis=1)
+    gn = np.concatenate([gn[~flat][keep], gn[flat][keep_flat]])
+    return p, gn
+
+
+def _polish(surface: Surface, xy: np.ndarray, window: Window):
+    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
+    p, gn = _newton(surface, xy, 12, max_step=1e-3 * diag)
+    gtol = 1e-8 * max(1.0, _grad_scale(surface, window))
+    ok = np.isfinite(gn) & (gn <= gtol) & _inside(p, window, 1e-9 * diag)
+    return p, gn, ok
+
+
+# --- cache and entry point --------------------------------------------------------------------
+_CACHE: collections.OrderedDict[tuple, Atlas] = collections.OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def critical_points(
+    surface: Surface,
+    window: Window | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    exact: bool = True,
+    seeds: int = 24,
+    newton_budget: float = NEWTON_BUDGET,
+    progress: Progress | None = None,
+) -> Atlas:
+    """All isolated critical points of ``surface`` in ``window`` (default ``surface.window``).
+
+    - Polynomial surfaces (and ``exact=True``): lex Groebner basis in a child process, killed
+      after ``timeout`` seconds; a non-constant gcd of the gradient gives :class:`CriticalCurve`
+      objects. The Newton search always runs too (concurrently) and is merged in.
+    - Any surface: multi-start damped Newton on grad f = 0 from a ``seeds`` x ``seeds`` grid,
+      refined (x2, x4) while new points appear and ``newton_budget`` seconds are not used up.
+
+    Kinds: "minimum", "maximum", "saddle", "degenerate"; an eigenvalue counts as zero when
+    ``|lambda| <= 1e-6 * max(1, max|lambda|)`` (see :func:`classify`). Points are sorted by
+    (kind, x, y). ``progress(fraction, message)`` is called as the work advances. Cached.
+    """
+    window = tuple(float(v) for v in (window or surface.window))
+    if not (window[0] < window[1] and window[2] < window[3]) or not all(np.isfinite(window)):
+        raise ValueError("The window must be (xmin, xmax, ymin, ymax) with xmin < xmax and ymin < ymax.")
+    key = (sp.srepr(surface.expr), window, float(timeout), bool(exact), int(seeds), float(newton_budget))
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+    if hit is not None:
+        if progress:
+            progress(1.0, "done (cached)")
+        return hit
+    atlas = _compute(surface, window, timeout, exact, seeds, newton_budget, progress)
+    with _CACHE_LOCK:
+        _CACHE[key] = atlas
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return atlas
+
+
+def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) -> Atlas:
+    t0 = time.perf_counter()
+    report = progress or (lambda fraction, message: None)
+    notes: list[str] = []
+    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
+    dedup_tol = 1e-5 * diag
+
+    algebra = None
+    if exact and surface.is_polynomial and timeout > 0:
+        report(0.02, "exact algebra (Groebner basis) started")
+        algebra = _AsyncAlgebra(surface.expr, window, timeout)
+    elif exact and not surface.is_polynomial:
+        notes.append("not a polynomial: exact algebra does not apply; Newton search used")
+
+    # Newton passes (run while the child computes)
+    report(0.05, f"Newton search from {seeds} x {seeds} seeds")
+    found = np.zeros((2, 0))
+    found_g = np.zeros(0)
+    n = seeds
+    passes = 0
+    while True:
+        p, gn = _search(surface, window, n)
+        passes += 1
+        allp = np.concatenate([found, p], axis=1)
+        allg = np.concatenate([found_g, gn])
+        keep = _dedup(allp, allg, dedup_tol)
+        fresh = keep[keep >= found.shape[1]]
+        if found.shape[1] and fresh.size:
+            d2 = (allp[0, fresh, None] - found[0, None, :]) ** 2 + (allp[1, fresh, None] - found[1, None, :]) ** 2
+            fresh = fresh[np.min(d2, axis=1) > (2 * dedup_tol) ** 2]
+        # points on a non-isolated critical set (one zero eigenvalue) are endless: do not let
+        # them drive the refinement
+        new = int(np.sum(~_rank_one(surface, allp[:, fresh])))
+        found, found_g = allp[:, keep], allg[keep]
+        report(min(0.1 + 0.15 * passes, 0.6), f"Newton: {found.shape[1]} points after {n} x {n} seeds")
+        if passes >= 3 or (passes >= 2 and new == 0) or time.perf_counter() - t0 > newton_budget:
+            break
+        n *= 2
+    if passes >= 2 and new > 0:
+        notes.append(f"Newton found {new} new point(s) in its last refinement pass ({n} x {n} seeds): "
+                     "the Newton list may be incomplete")
+
+    # Exact results
+    exact_xy = np.zeros((2, 0))
+    exact_curves: list[CriticalCurve] = []
+    complete = False
+    if algebra is not None:
+        report(0.65, "waiting for the exact algebra")
+        reply, note = algebra.join()
+        if note:
+            notes.append(note)
+        if reply is not None:
+            if reply.get("constant"):
+                notes.append("the gradient is identically zero: every point is critical")
+            for c in reply.get("curves", []):
+                cc = _exact_curve(surface, c, window)
+                if cc is not None:
+                    exact_curves.append(cc)
+            cand = np.array(reply.get("points", []), dtype=float).reshape(-1, 2).T
+            if cand.shape[1]:
+                pp, pg, ok = _polish(surface, cand, window)
+                moved = np.hypot(*(pp - cand)) <= 1e-3 * diag
+                ok &= moved
+                keep = _dedup(pp[:, ok], pg[ok], dedup_tol)
+                exact_xy = pp[:, ok][:, keep]
+            complete = bool(reply.get("zero_dimensional", False))
+            for extra in reply.get("notes", []):
+                notes.append("algebra: " + extra)
+    report(0.8, "classifying")
+
+    points: list[CriticalPoint] = []
+    for x, y in exact_xy[:, ~_near_curves(exact_xy, exact_curves, dedup_tol)].T:
+        points.append(_make_point(surface, x, y, "exact"))
+    rest = found[:, ~_near_points(found, points, 100 * dedup_tol) & ~_near_curves(found, exact_curves, dedup_tol)]
+    newton_points = [_make_point(surface, x, y, "newton") for x, y in rest.T]
+    link = 2.5 * diag / np.sqrt(2) / max(seeds, 1)
+    curves = list(exact_curves)
+    if not exact_curves:
+        ncurves, newton_points = _newton_curves(surface, newton_points, link)
+        curves.extend(ncurves)
+    newton_extra = len(newton_points)
+    if complete and newton_extra:
+        notes.append(f"Newton found {newton_extra} point(s) the exact algebra did not: check them")
+    points.extend(newton_points)
+
+    # non-smooth extrema
+    if not surface.is_polynomial and _kink_arguments(surface.expr):
+        report(0.9, "looking for non-smooth extrema")
+        for k in _nonsmooth_points(surface, window, dedup_tol):
+            if not _near_points(np.array([[k.x], [k.y]]), points, 100 * dedup_tol)[0]:
+                points.append(k)
+                notes.append(f"non-smooth {k.kind} at ({k.x:.6g}, {k.y:.6g}): the gradient is undefined there")
+
+    order = {MINIMUM: 0, SADDLE: 1, MAXIMUM: 2, DEGENERATE: 3}
+    points.sort(key=lambda p: (order.get(p.kind, 4), round(p.x, 9), round(p.y, 9)))
+    used_exact = algebra is not None and (len(exact_xy.T) > 0 or complete or exact_curves)
+    used_newton = newton_extra > 0 or any(c.source == "newton" for c in curves) or not used_exact
+    method = "groebner+newton" if used_exact and used_newton else ("groebner" if used_exact else "newton")
+    if any(c.source == "newton" for c in curves):
+        notes.append("a non-isolated set of critical points was detected numerically and reported as a curve")
+    elapsed = time.perf_counter() - t0
+    report(1.0, f"done in {elapsed:.2f} s")
+    return Atlas(tuple(points), tuple(curves), method, elapsed, tuple(notes), window, complete)
