@@ -1,12 +1,25 @@
 """Descent Lab: entry point. Every page is registered explicitly with st.navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 st.set_page_config(page_title="Descent Lab", page_icon=":material/landscape:", layout="wide")
 
+# (file, title, icon, url_path). The url_path is what links and presets name.
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),
-    st.Page("pages/playground.py", title="Playground", icon=":material/sports_score:", url_path="playground"),
+    ("pages/home.py", "Home", ":material/home:", "home"),
+    ("pages/playground.py", "Playground", ":material/sports_score:", "playground"),
+    ("pages/critical_points.py", "Critical points", ":material/change_history:", "critical"),
+    ("pages/batch_size.py", "Batch size", ":material/stacks:", "batch"),
+    ("pages/momentum.py", "Momentum", ":material/speed:", "momentum"),
+    ("pages/adaptive.py", "Adaptive LR", ":material/tune:", "adaptive"),
+    ("pages/warmup.py", "Warm-up", ":material/trending_up:", "warmup"),
 ]
 
-st.navigation(PAGES, position="top").run()
+navigation = st.navigation(
+    [st.Page(path, title=title, icon=icon, url_path=url, default=(url == "home")) for path, title, icon, url in PAGES
+     if (Path(__file__).parent / path).exists()],
+    position="top",
+)
+navigation.run()
