@@ -56,9 +56,11 @@ _ENTRIES = [
         known=[(0, 0, MIN, 0.0)],
     ),
     _entry(
-        "tilted_valley", "Tilted narrow valley", "0.05*x + 4*(y - 0.1*x)^2",
-        "A narrow valley falling gently to the left: the lecture's AdaGrad (root-mean-square) bursts sideways as its sigma shrinks.",
-        (-12, 4, -2.5, 2.5), [(2.5, 1.5)],
+        "tilted_valley", "Tilted narrow valley", "0.1*sqrt((x + 22)^2 + 1) + 40*(y - 0.05*x)^2",
+        "A narrow valley falling gently (slope 0.1) to its minimum at (-22, -1.1): the lecture's AdaGrad "
+        "(root-mean-square) bursts sideways as its sigma shrinks.",
+        (-25, 4, -1.6, 0.7), [(2.5, 0.375)], log_scale=True,
+        known=[(-22, -1.1, MIN, 0.1)],
     ),
     _entry(
         "plateau", "Plateau", "1 - exp(-(x^2 + y^2)/2) + 0.02*x^2",
