@@ -97,7 +97,9 @@ SPECS: dict[str, Spec] = {s.id: s for s in (
         Param("nesterov", "Nesterov (nesterov)", False, kind="bool",
               help="needs momentum > 0 and dampening = 0"), _WD), _sgd.sgd),
     Spec("momentum", "Momentum (lecture)", "momentum", (_lr(1e-2), _MOMENTUM), _sgd.momentum),
-    Spec("nesterov", "Nesterov momentum (torch)", "momentum", (_lr(1e-3), _MOMENTUM, _WD), _sgd.nesterov),
+    Spec("nesterov", "Nesterov momentum (torch)", "momentum", (
+        _lr(1e-3), Param("momentum", "Momentum λ (momentum)", 0.9, 0.01, 0.999, 0.01, "%.3f",
+                         help="torch's Nesterov needs momentum > 0"), _WD), _sgd.nesterov),
     Spec("adagrad", "Adagrad (torch)", "adaptive", (
         _lr(1e-2), Param("lr_decay", "lr decay (lr_decay)", 0.0, 0.0, 1.0, 0.001, "%.3f"), _WD,
         Param("initial_accumulator_value", "Initial accumulator", 0.0, 0.0, 10.0, 0.1), _eps(1e-10)),
