@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 import optim
@@ -192,17 +193,31 @@ def path_view(slot: Slot, run) -> figures.PathView:
     )
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def race_figure_cached(surface_id, formula, window, log_colour, log_loss, paths, big):
+class PrebuiltFigure(go.Figure):
+    """A figure serialised once. ``st.plotly_chart`` calls ``to_dict()`` on every rerun, which
+    for a plotly Figure deep-copies and re-encodes every array (about half a second for the
+    race figure); this one hands back the dict built at cache-miss time. Never mutate it."""
+
+    def __init__(self, figure: go.Figure):
+        super().__init__()
+        self._prebuilt = figure.to_dict()
+
+    def to_dict(self):
+        return self._prebuilt
+
+
+# cache_resource, not cache_data: pickling a plotly figure costs as much as building it.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def race_figure_cached(surface_id, formula, window, log_colour, log_loss, paths, big, **options):
     xs, ys, Z = surface_grid(surface_id, formula, window)
-    return figures.race_figure(xs, ys, Z, list(paths), log_scale=log_colour, window=window,
-                               log_loss=log_loss, big=big)
+    return PrebuiltFigure(figures.race_figure(xs, ys, Z, list(paths), log_scale=log_colour, window=window,
+                                              log_loss=log_loss, big=big, **options))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def surface_3d_cached(surface_id, formula, window, log_colour, paths):
     xs, ys, Z = surface_grid(surface_id, formula, window, 80)
-    return figures.surface_3d_figure(xs, ys, Z, list(paths), log_scale=log_colour)
+    return PrebuiltFigure(figures.surface_3d_figure(xs, ys, Z, list(paths), log_scale=log_colour))
 
 
 def status_text(run) -> str:
