@@ -1,0 +1,36 @@
+"""Helpers shared by browser tests (imported by name: tests/browser is on sys.path under pytest)."""
+
+from __future__ import annotations
+
+IDLE_SELECTOR = "[data-testid='stApp'][data-test-script-state='notRunning']"
+EXCEPTION_SELECTOR = "[data-testid='stException']"
+
+
+def wait_app_idle(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector(IDLE_SELECTOR, timeout=timeout)
+
+
+def assert_no_exception(page) -> None:
+    """No Streamlit exception element is shown."""
+    loc = page.locator(EXCEPTION_SELECTOR)
+    n = loc.count()
+    assert n == 0, f"Streamlit shows {n} exception(s): {loc.first.inner_text()}"
+
+
+def plotly_state(page, selector: str = ".js-plotly-plot") -> dict:
+    """The first Plotly graph div's layout.meta and DECODED trace coordinates (gd._fullData: base64
+    arrays are decoded there), in trace order, as the animation leaves them."""
+    return page.evaluate(
+        """(sel) => {
+            const gd = document.querySelector(sel);
+            if (!gd || !gd.data) return null;
+            const arr = (a) => a == null ? null : Array.from(a, Number);
+            return {
+              meta: gd.layout.meta || null,
+              traces: (gd._fullData || []).slice().sort((a, b) => a.index - b.index).map(t => ({name: t.name, x: arr(t.x), y: arr(t.y)})),
+              frames: (gd._transitionData && gd._transitionData._frames || []).length,
+            };
+        }""",
+        selector,
+    )
