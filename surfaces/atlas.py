@@ -9,7 +9,9 @@ Two methods, merged:
 
 1. **Exact algebra** (polynomial surfaces only): a lex Groebner basis of (df/dx, df/dy), exact
    real-root isolation of its univariate element, back-substitution; every isolated critical
-   point is found. A non-constant gcd(df/dx, df/dy) means a whole curve of critical points
+   point is found. For large systems (Goldstein-Price, Beale: degree-7 gradients) the
+   resultant res_x(df/dx, df/dy) replaces the basis (same guarantee, several times faster in
+   SymPy); ``Atlas.method`` says which ran ("groebner" / "resultant"). A non-constant gcd(df/dx, df/dy) means a whole curve of critical points
    (the lecture's (1 - w1 w2)^2 has a valley of minima on w1 w2 = 1): it is reported as one
    :class:`CriticalCurve` per irreducible factor, traced inside the window. SymPy has no timeout,
    so the algebra runs in a separate, persistent child interpreter (``_atlas_worker.py``,
@@ -139,7 +141,7 @@ class CriticalCurve:
 class Atlas:
     points: tuple[CriticalPoint, ...]
     curves: tuple[CriticalCurve, ...]
-    method: str  # "groebner", "newton" or "groebner+newton"
+    method: str  # "groebner", "resultant", "newton", or exact + "+newton" when Newton added something
     elapsed: float
     notes: tuple[str, ...]
     window: Window
@@ -209,12 +211,12 @@ def _lm_solve(g, h, mu):
     return np.stack([dx, dy])
 
 
-def _newton(surface: Surface, pts: np.ndarray, iterations: int, max_step: float):
+def _newton(surface: Surface, pts: np.ndarray, iterations: int, max_step: float, done_tol: float = 0.0):
     """Damped Newton (Levenberg-Marquardt) on grad f = 0 from many seeds at once.
 
     pts: (2, n). Returns (pts, |grad|) after ``iterations`` steps; a step is accepted only when it
     lowers |grad|; the damping shrinks after an accepted step (-> pure Newton, quadratic) and grows
-    after a rejected one (-> gradient descent on |grad|^2).
+    after a rejected one (-> gradient descent on |grad|^2). Seeds with |grad| <= done_tol stop.
     """
     with np.errstate(all="ignore"):
         p = pts.copy()
@@ -224,7 +226,7 @@ def _newton(surface: Surface, pts: np.ndarray, iterations: int, max_step: float)
         nu = np.full(p.shape[1], 1e-4)
         alive = np.isfinite(gn) & np.all(np.isfinite(h), axis=0)
         for _ in range(iterations):
-            idx = np.flatnonzero(alive & (gn > 0))
+            idx = np.flatnonzero(alive & (gn > done_tol))
             if idx.size == 0:
                 break
             mu = nu[idx] * (hs[idx] + 1e-30)
@@ -299,13 +301,20 @@ def _dedup(p: np.ndarray, gn: np.ndarray, tol: float) -> np.ndarray:
     return np.array(keep, dtype=int)
 
 
-def _make_point(surface: Surface, x: float, y: float, source: str) -> CriticalPoint:
+def _make_points(surface: Surface, xy: np.ndarray, source: str) -> list[CriticalPoint]:
+    """Classified points for the columns of xy (2, k), from one vectorized evaluation."""
+    if xy.shape[1] == 0:
+        return []
     with np.errstate(all="ignore"):
-        fval = float(surface.f(x, y))
-        g = surface.grad(x, y)
-        H = surface.hessian(x, y)
-    vals, vecs, kind = classify(H)
-    return CriticalPoint(float(x), float(y), fval, vals, vecs, kind, source, float(np.hypot(g[0], g[1])))
+        fv = surface.f(xy[0], xy[1])
+        g = surface.grad(xy[0], xy[1])
+        H = surface.hessian(xy[0], xy[1])
+    gn = np.hypot(g[0], g[1])
+    out = []
+    for k in range(xy.shape[1]):
+        vals, vecs, kind = classify(H[:, :, k])
+        out.append(CriticalPoint(float(xy[0, k]), float(xy[1, k]), float(fv[k]), vals, vecs, kind, source, float(gn[k])))
+    return out
 
 
 # --- the algebra worker -----------------------------------------------------------------------
@@ -436,6 +445,10 @@ class _AsyncAlgebra:
     def join(self):
         self._thread.join()
         return self.result
+
+    def succeeded(self) -> bool:
+        """Finished, with an answer (non-blocking)."""
+        return not self._thread.is_alive() and self.result[0] is not None
 
 
 # --- curves -----------------------------------------------------------------------------------
@@ -707,6 +720,8 @@ def _nonsmooth_points(surface: Surface, window: Window, tol: float) -> list[Crit
             uscale = np.nanmax(np.abs(us.f(*np.meshgrid(np.linspace(*window[:2], 9), np.linspace(*window[2:], 9)))))
         zero = np.abs(uv) <= 1e-9 * max(1.0, float(uscale) if np.isfinite(uscale) else 1.0)
         for x, y in pts[:, zero].T:
+            x = 0.0 if abs(x) <= 1e-12 * diag else float(x)
+            y = 0.0 if abs(y) <= 1e-12 * diag else float(y)
             r = 1e-4 * diag
             ang = np.linspace(0, 2 * np.pi, 16, endpoint=False)
             with np.errstate(all="ignore"):
@@ -725,11 +740,13 @@ def _nonsmooth_points(surface: Surface, window: Window, tol: float) -> list[Crit
 
 
 # --- Newton search ----------------------------------------------------------------------------
-def _seeds(window: Window, n: int) -> np.ndarray:
+def _seeds(window: Window, n: int, shift: float = 0.0) -> np.ndarray:
     xmin, xmax, ymin, ymax = window
-    # cell centres, slightly irrational offset so seeds avoid symmetry lines of the formula
-    tx = (np.arange(n) + 0.5 + 0.0137) / n
-    ty = (np.arange(n) + 0.5 - 0.0091) / n
+    # cell centres, slightly irrational offset so seeds avoid symmetry lines of the formula;
+    # ``shift`` (in cells) gives a different grid of the same density for a confirmation pass
+    off = (0.5 + shift) % 1.0
+    tx = (np.arange(n) + off + 0.0137) / n
+    ty = (np.arange(n) + off - 0.0091) / n
     gx, gy = np.meshgrid(xmin + tx * (xmax - xmin), ymin + ty * (ymax - ymin))
     return np.stack([gx.ravel(), gy.ravel()])
 
@@ -746,11 +763,11 @@ def _rank_one(surface: Surface, xy: np.ndarray) -> np.ndarray:
     return np.isfinite(det) & (norm > 0) & (np.abs(det) <= 1e-6 * np.maximum(norm, 1.0) * norm)
 
 
-def _search(surface: Surface, window: Window, n: int, iterations: int = 60):
+def _search(surface: Surface, window: Window, n: int, iterations: int = 60, shift: float = 0.0):
     """One multi-start pass: converged, deduplicated points (2, k) inside the window and |grad|."""
     diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
-    p, gn = _newton(surface, _seeds(window, n), iterations, max_step=0.2 * diag)
     gtol = 1e-8 * max(1.0, _grad_scale(surface, window))
+    p, gn = _newton(surface, _seeds(window, n, shift), iterations, max_step=0.2 * diag, done_tol=1e-4 * gtol)
     ok = np.isfinite(gn) & (gn <= gtol) & _inside(p, window, 1e-9 * diag)
     p, gn = p[:, ok], gn[ok]
     # Points with one zero eigenvalue may be samples of a whole critical curve: keep them
@@ -844,8 +861,11 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     found_g = np.zeros(0)
     n = seeds
     passes = 0
+    stopped_by_budget = False
     while True:
-        p, gn = _search(surface, window, n)
+        t_pass = time.perf_counter()
+        p, gn = _search(surface, window, n, shift=0.5 * passes)  # each pass: fresh seeds
+        t_pass = time.perf_counter() - t_pass
         passes += 1
         allp = np.concatenate([found, p], axis=1)
         allg = np.concatenate([found_g, gn])
@@ -859,17 +879,26 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
         new = int(np.sum(~_rank_one(surface, allp[:, fresh])))
         found, found_g = allp[:, keep], allg[keep]
         report(min(0.1 + 0.15 * passes, 0.6), f"Newton: {found.shape[1]} points after {n} x {n} seeds")
-        if passes >= 3 or (passes >= 2 and new == 0) or time.perf_counter() - t0 > newton_budget:
+        if passes >= 3 or (passes >= 2 and new == 0):
             break
-        n *= 2
-    if passes >= 2 and new > 0:
-        notes.append(f"Newton found {new} new point(s) in its last refinement pass ({n} x {n} seeds): "
-                     "the Newton list may be incomplete")
+        if algebra is not None and algebra.succeeded():
+            break  # the exact list is complete: Newton has cross-checked it with one pass
+        # dense critical points (Rastrigin, Ackley): jump straight to a 4x finer grid
+        factor = 4 if found.shape[1] > 0.2 * n * n else 2
+        factor = max(1, min(factor, (4 * seeds) // n))  # at most 4 x seeds per side
+        predicted = time.perf_counter() - t0 + 1.1 * factor**2 * t_pass
+        # the first refinement (confirmation) may use up to twice the budget, later ones not
+        if predicted > newton_budget * (2 if passes == 1 else 1):
+            stopped_by_budget = True
+            break
+        n *= factor
+    newton_incomplete = new > 0 and passes >= 2
 
     # Exact results
     exact_xy = np.zeros((2, 0))
     exact_curves: list[CriticalCurve] = []
     complete = False
+    exact_algo = "groebner"
     if algebra is not None:
         report(0.65, "waiting for the exact algebra")
         reply, note = algebra.join()
@@ -890,21 +919,28 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
                 keep = _dedup(pp[:, ok], pg[ok], dedup_tol)
                 exact_xy = pp[:, ok][:, keep]
             complete = bool(reply.get("zero_dimensional", False))
+            exact_algo = str(reply.get("algorithm", "groebner"))
             for extra in reply.get("notes", []):
                 notes.append("algebra: " + extra)
     report(0.8, "classifying")
 
     points: list[CriticalPoint] = []
-    for x, y in exact_xy[:, ~_near_curves(exact_xy, exact_curves, dedup_tol)].T:
-        points.append(_make_point(surface, x, y, "exact"))
+    points.extend(_make_points(surface, exact_xy[:, ~_near_curves(exact_xy, exact_curves, dedup_tol)], "exact"))
     rest = found[:, ~_near_points(found, points, 100 * dedup_tol) & ~_near_curves(found, exact_curves, dedup_tol)]
-    newton_points = [_make_point(surface, x, y, "newton") for x, y in rest.T]
+    newton_points = _make_points(surface, rest, "newton")
     link = 2.5 * diag / np.sqrt(2) / max(seeds, 1)
     curves = list(exact_curves)
     if not exact_curves:
         ncurves, newton_points = _newton_curves(surface, newton_points, link)
         curves.extend(ncurves)
     newton_extra = len(newton_points)
+    if not complete and passes == 1 and stopped_by_budget:
+        notes.append(f"Newton search: one pass of {n} x {n} seeds only (time budget); the list may be incomplete")
+    elif not complete and newton_incomplete:
+        notes.append(
+            f"Newton still found {new} new point(s) in its last pass ({n} x {n} seeds"
+            f"{', then the time budget ran out' if stopped_by_budget else ''}): the list may be incomplete"
+        )
     if complete and newton_extra:
         notes.append(f"Newton found {newton_extra} point(s) the exact algebra did not: check them")
     points.extend(newton_points)
@@ -921,7 +957,7 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     points.sort(key=lambda p: (order.get(p.kind, 4), round(p.x, 9), round(p.y, 9)))
     used_exact = algebra is not None and (len(exact_xy.T) > 0 or complete or exact_curves)
     used_newton = newton_extra > 0 or any(c.source == "newton" for c in curves) or not used_exact
-    method = "groebner+newton" if used_exact and used_newton else ("groebner" if used_exact else "newton")
+    method = "+".join(([exact_algo] if used_exact else []) + (["newton"] if used_newton else []))
     if any(c.source == "newton" for c in curves):
         notes.append("a non-isolated set of critical points was detected numerically and reported as a curve")
     elapsed = time.perf_counter() - t0
