@@ -72,7 +72,8 @@ _ENTRIES = [
         "two_dips", "Shallow dip before a deep one", "x^4/4 - x^2 + 0.4*x + 0.5*y^2",
         "A shallow local minimum on the right and a deeper one on the left: plain descent stops in the first, momentum can roll on.",
         (-2.5, 2.5, -1.5, 1.5), [(2.2, 0.8)],
-        known=[(-1.5, 0.0, MIN), (1.3, 0.0, MIN), (0.2, 0.0, MAX)],
+        # x^3 - 2x + 0.4 = 0; the middle point is a saddle (f_yy = 1 > 0), not a maximum.
+        known=[(-1.505237, 0.0, MIN, -1.584441), (1.300976, 0.0, MIN, -0.455976), (0.204261, 0.0, SADDLE, 0.040417)],
     ),
     _entry(
         "rosenbrock", "Rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2",
@@ -85,7 +86,9 @@ _ENTRIES = [
         "Four equal minima, four saddles and one maximum: where you start decides where you end.",
         (-5, 5, -5, 5), [(0.0, 0.0), (-0.3, -0.9), (-4.5, 4.5)], log_scale=True,
         known=[(3, 2, MIN, 0.0), (-2.805118, 3.131312, MIN, 0.0), (-3.779310, -3.283186, MIN, 0.0),
-               (3.584428, -1.848126, MIN, 0.0), (-0.270845, -0.923039, MAX, 181.617)],
+               (3.584428, -1.848126, MIN, 0.0), (-0.270845, -0.923039, MAX, 181.616522),
+               (0.086678, 2.884255, SADDLE, 67.719150), (-3.073026, -0.081353, SADDLE, 104.015163),
+               (3.385154, 0.073852, SADDLE, 13.311926), (-0.127961, -1.953715, SADDLE, 178.337239)],
     ),
     _entry(
         "beale", "Beale", "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2",
@@ -103,7 +106,7 @@ _ENTRIES = [
         "six_hump_camel", "Six-hump camel", "(4 - 2.1*x^2 + x^4/3)*x^2 + x*y + (-4 + 4*y^2)*y^2",
         "Six local minima, two of them global near (0.0898, -0.7126) and (-0.0898, 0.7126).",
         (-2, 2, -1, 1), [(-1.5, -0.5), (1.2, 0.8)],
-        known=[(0.0898, -0.7126, MIN, -1.0316), (-0.0898, 0.7126, MIN, -1.0316)],
+        known=[(0.089842, -0.712656, MIN, -1.031628), (-0.089842, 0.712656, MIN, -1.031628)],
     ),
     _entry(
         "rastrigin", "Rastrigin", "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)",
@@ -135,7 +138,7 @@ _ENTRIES = [
         "mccormick", "McCormick", "sin(x + y) + (x - y)^2 - 1.5*x + 2.5*y + 1",
         "A smooth, slightly wavy valley with its minimum near (-0.5472, -1.5472).",
         (-1.5, 4, -3, 4), [(3.5, 3.5)],
-        known=[(-0.54719, -1.54719, MIN, -1.9133)],
+        known=[(-0.547198, -1.547198, MIN, -1.913223)],
     ),
 ]
 

@@ -18,7 +18,12 @@ Resource bounds (so that no input can make SymPy hang or eat memory): the text i
 ``MAX_LENGTH`` characters, the tree at most ``MAX_NODES`` nodes and ``MAX_DEPTH`` deep, a
 constant exponent is at most ``MAX_EXPONENT`` in size, and a power of two numbers may not
 exceed ``10**MAX_NUMBER_DIGITS`` (SymPy evaluates integer powers eagerly: ``9**9**9``
-would never finish).
+would never finish). A constant argument of a function is at most ``MAX_FUNCTION_ARG`` in
+size (SymPy evaluates ``exp(1e300)`` eagerly with mpmath: slow, then a RecursionError).
+Finally the size of the exact gradient and Hessian is estimated from the tree before
+anything is differentiated (:func:`derivative_cost`), and a formula whose derivatives would
+be too large to differentiate and compile quickly (nested functions, long products, power
+towers) is rejected: every input is answered within about 100 ms.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ MAX_NODES = 250
 MAX_DEPTH = 40
 MAX_EXPONENT = 64
 MAX_NUMBER_DIGITS = 300
+MAX_FUNCTION_ARG = 1e6
+MAX_DERIVATIVE_COST = 4000
 
 # The only symbols we ever create. Names come from this table, never from user text, so
 # nothing the user types can reach lambdify's generated source (sympy #24990).
@@ -136,21 +143,31 @@ def parse_formula(text: object) -> ParsedFormula:
     # '^' means power. It is replaced in the text (not as an AST operator) because Python
     # gives '^' a lower precedence than '+': 'x^2+1' must be x**2 + 1, not x ^ 3.
     source = stripped.replace("^", "**")
+    builder = _Builder(stripped)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
-        column = err.offset if err.offset else None
+        # err.offset is 1-based in `source`, where each '^' became '**': map it back.
+        column = builder._user_column(err.offset - 1) if err.offset else None
         where = f" at column {column}" if column else ""
         raise ParseError(f"The formula is not well formed{where}: check brackets and operators.", column) from None
     except (MemoryError, RecursionError, ValueError):
         raise ParseError("The formula is nested too deeply.") from None
 
-    builder = _Builder(stripped)
-    expr = builder.build(tree.body, depth=0)
-    if not isinstance(expr, sp.Expr) or expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        raise ParseError("The formula has no finite value (e.g. a division by zero).")
-    if expr.has(sp.I):
-        raise ParseError("The formula has a complex constant (e.g. sqrt(-1) or log(-1)): keep it real.")
+    try:
+        expr = builder.build(tree.body, depth=0)
+        if not isinstance(expr, sp.Expr) or expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise ParseError("The formula has no finite value (e.g. a division by zero).")
+        if expr.has(sp.I) or _has_complex_constant(expr):
+            raise ParseError("The formula has a complex constant (e.g. sqrt(-1) or log(-1)): keep it real.")
+        cost = derivative_cost(expr, builder.cost_memo)
+    except ParseError:
+        raise
+    except (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError, AttributeError):
+        # SymPy or mpmath gave up on some corner of the formula: still a clear answer.
+        raise ParseError("The formula cannot be evaluated (a constant part is too large or too deep).") from None
+    if cost > MAX_DERIVATIVE_COST:
+        raise _too_complex()
     names = ("w1", "w2") if builder.variable_set == "w" else ("x", "y")
     return ParsedFormula(expr=expr, text=stripped, variable_names=names)
 
@@ -162,14 +179,17 @@ class _Builder:
         self.text = text
         self.nodes = 0
         self.variable_set: str | None = None
+        self.cost_memo: dict = {}
 
-    def fail(self, message: str, node: ast.AST | None = None) -> ParseError:
+    def fail(self, message: str, node: ast.AST | None = None, hint: str = "") -> ParseError:
+        """'<what is wrong> at column <n>: <hint>.' (the column right after what is wrong)."""
+        tail = f": {hint}." if hint else "."
         col = getattr(node, "col_offset", None)
         if col is None:
-            return ParseError(message + ".")
+            return ParseError(message + tail)
         # The AST saw '**' where the user typed '^': map the column back to the user's text.
         col = self._user_column(col)
-        return ParseError(f"{message} at column {col}.", col)
+        return ParseError(f"{message} at column {col}{tail}", col)
 
     def _user_column(self, source_offset: int) -> int:
         user = 0
@@ -199,7 +219,7 @@ class _Builder:
             if type(node.op) not in _BINOPS:
                 symbol = {ast.Mod: "%", ast.FloorDiv: "//", ast.BitAnd: "&", ast.BitOr: "|",
                           ast.LShift: "<<", ast.RShift: ">>", ast.MatMult: "@"}.get(type(node.op), "this operator")
-                raise self.fail(f"The operator {symbol} is not supported (use + - * / ^)", node)
+                raise self.fail(f"The operator {symbol} is not supported", node, "use + - * / ^")
             left = self.build(node.left, depth + 1)
             right = self.build(node.right, depth + 1)
             return self._binop(node, left, right)
@@ -228,12 +248,14 @@ class _Builder:
         for set_id, table in VARIABLE_SETS.items():
             if name in table:
                 if self.variable_set not in (None, set_id):
-                    raise self.fail(f"Mixed variable names: '{name}' with the other pair; use either x and y or w1 and w2", node)
+                    other = "w1/w2" if set_id == "xy" else "x/y"
+                    raise self.fail(f"Mixed variable names ('{name}' after {other})", node,
+                                    "use either x and y or w1 and w2")
                 self.variable_set = set_id
                 return table[name]
         if name in FUNCTIONS:
-            raise self.fail(f"'{name}' is a function: write {name}(...)", node)
-        raise self.fail(f"Unknown name '{name}': use x and y (or w1 and w2)", node)
+            raise self.fail(f"'{name}' is a function", node, f"write {name}(...)")
+        raise self.fail(f"Unknown name '{name}'", node, "use x and y (or w1 and w2)")
 
     def _binop(self, node: ast.BinOp, left: sp.Expr, right: sp.Expr) -> sp.Expr:
         op = type(node.op)
@@ -270,6 +292,8 @@ class _Builder:
             elif size > MAX_EXPONENT:
                 raise self.fail(f"The exponent is too large (at most {MAX_EXPONENT})", node)
         result = base**exponent
+        if exponent.free_symbols:
+            self._check_cost(result)
         # SymPy folds (x**a)**b into x**(a*b): keep the folded exponent bounded too.
         if isinstance(result, sp.Pow) and result.exp.is_number and not result.base.is_number:
             if abs(float(result.exp)) > MAX_EXPONENT * MAX_EXPONENT:
@@ -282,7 +306,7 @@ class _Builder:
         name = node.func.id
         if name not in FUNCTIONS:
             known = ", ".join(sorted(FUNCTIONS))
-            raise self.fail(f"Unknown function '{name}' (known: {known})", node.func)
+            raise self.fail(f"Unknown function '{name}'", node.func, f"known functions are {known}")
         if node.keywords:
             raise self.fail(f"{name}() takes no keyword arguments", node)
         arity, builder = FUNCTIONS[name]
@@ -290,7 +314,110 @@ class _Builder:
             plural = "argument" if arity == 1 else "arguments"
             raise self.fail(f"{name}() takes {arity} {plural}, got {len(node.args)}", node)
         args = [self.build(arg, depth + 1) for arg in node.args]
+        for arg, arg_node in zip(args, node.args):
+            # SymPy evaluates functions of float constants eagerly (exp(1e300) takes mpmath
+            # 0.1 s, exp(exp(1e300)) a RecursionError): bound constant arguments first.
+            if arg.is_number:
+                try:
+                    size = abs(complex(arg))
+                except (TypeError, ValueError, OverflowError, RecursionError):
+                    size = math.inf
+                if not size <= MAX_FUNCTION_ARG:
+                    raise self.fail(f"The argument of {name}() is too large", arg_node,
+                                    f"at most {MAX_FUNCTION_ARG:g} in size")
         try:
-            return builder(*args)
-        except (TypeError, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+            result = builder(*args)
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError, ArithmeticError, RecursionError):
             raise self.fail(f"{name}() cannot be evaluated here", node) from None
+        self._check_cost(result)
+        return result
+
+    def _check_cost(self, expr: sp.Expr) -> None:
+        """Stop as soon as a part is already too costly (nested sigmoids take SymPy 0.4 s just
+        to build): the memo makes the repeated checks linear overall."""
+        if derivative_cost(expr, self.cost_memo) > MAX_DERIVATIVE_COST:
+            raise _too_complex()
+
+
+def _has_complex_constant(expr: sp.Expr) -> bool:
+    """A constant power like (-8)**(1/3) is complex in SymPy (and NaN in NumPy) although it
+    contains no ``I``: find such pieces (only numeric powers with a negative base)."""
+    for sub in sp.preorder_traversal(expr):
+        if isinstance(sub, sp.Pow) and sub.base.is_number and sub.exp.is_number:
+            if sub.base.is_negative and not sub.exp.is_integer:
+                return True
+    return False
+
+
+def _too_complex() -> ParseError:
+    return ParseError(
+        "The formula is too complex to differentiate quickly (too many nested functions, "
+        "a long product or a power tower): simplify it."
+    )
+
+
+def derivative_cost(expr: sp.Expr, memo: dict | None = None) -> int:
+    """Estimate the tree size of f, its gradient and its Hessian, without differentiating.
+
+    Per node we bound (size, size of d/dv, size of d2/dv2) with the rules of calculus: a
+    product of n factors has n terms in its derivative and about n**2 in its second, each
+    carrying the other factors; a function of g brings f'(g) g' and f''(g) g'**2 + f'(g) g''.
+    Subtrees free of x and y differentiate to zero. This grows like the real thing (nested
+    functions cubically, products cubically, power towers quickly), so bounding it bounds the
+    time SymPy takes to differentiate and lambdify to compile.
+    """
+    if memo is None:
+        memo = {}
+
+    def cost(e) -> tuple[int, int, int]:
+        hit = memo.get(e)
+        if hit is not None:
+            return hit
+        if not e.free_symbols:
+            result = (_tree_size(e), 0, 0)
+        elif e.is_Symbol:
+            result = (1, 1, 0)
+        elif e.is_Add:
+            parts = [cost(a) for a in e.args]
+            result = (1 + sum(p[0] for p in parts), sum(p[1] for p in parts), sum(p[2] for p in parts))
+        elif e.is_Mul:
+            result = _product_cost([cost(a) for a in e.args])
+        elif e.is_Pow and not e.exp.free_symbols:
+            a, b, c = cost(e.base)
+            result = (a + 2, a + b + 4, 2 * a + 2 * b + c + 8)
+        elif e.is_Pow:
+            # base**exponent = exp(exponent * log(base))
+            base, expo = cost(e.base), cost(e.exp)
+            log_base = _function_cost([base])
+            result = _function_cost([_product_cost([expo, log_base])])
+        else:  # a function (sin, Abs, Max, atan2, ...)
+            result = _function_cost([cost(a) for a in e.args])
+        memo[e] = result
+        return result
+
+    s0, s1, s2 = cost(expr)
+    return s0 + 2 * s1 + 3 * s2
+
+
+def _tree_size(e) -> int:
+    return 1 + sum(_tree_size(a) for a in e.args)
+
+
+def _product_cost(parts: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+    total = sum(p[0] for p in parts)
+    s1 = sum(b + total - a + 1 for a, b, _ in parts if b)
+    s2 = sum(c + total - a + 1 for a, _, c in parts if c)
+    varying = [(a, b) for a, b, _ in parts if b]
+    for i, (ai, bi) in enumerate(varying):
+        for j, (aj, bj) in enumerate(varying):
+            if i != j:
+                s2 += bi + bj + total - ai - aj + 1
+    return (1 + total, s1, s2)
+
+
+def _function_cost(args: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+    a = sum(p[0] for p in args)
+    b = sum(p[1] for p in args)
+    c = sum(p[2] for p in args)
+    # f'(g) * g'  and  f''(g) * g'**2 + f'(g) * g''  (f', f'' about 2 and 3 times the size of g)
+    return (a + 1, 2 * a + b + 3, 3 * a + 2 * b + 2 * a + c + 8)

@@ -15,8 +15,9 @@ from typing import Callable
 
 import numpy as np
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 
-from .parser import X, Y, ParsedFormula, parse_formula
+from .parser import X, Y, ParsedFormula, ParseError, parse_formula
 
 Window = tuple[float, float, float, float]  # (xmin, xmax, ymin, ymax)
 DEFAULT_WINDOW: Window = (-3.0, 3.0, -3.0, 3.0)
@@ -59,13 +60,21 @@ class Surface:
     hessian_exprs: tuple[tuple[sp.Expr, sp.Expr], tuple[sp.Expr, sp.Expr]] = field(init=False, repr=False)
 
     def __post_init__(self):
-        gx, gy = (_drop_distributions(sp.diff(self.expr, v)) for v in (X, Y))
+        # Differentiate with |u|' = sign(u) u' (and sign' = 0): SymPy's own Abs rule, for an
+        # argument it cannot prove real (abs(log(y))), leaves re/im and an unevaluated
+        # Derivative that lambdify cannot print.
+        real = self.expr.replace(sp.Abs, _RealAbs)
+        gx, gy = (_drop_distributions(sp.diff(real, v)) for v in (X, Y))
         hxx = _drop_distributions(sp.diff(gx, X))
         hxy = _drop_distributions(sp.diff(gx, Y))
         hyy = _drop_distributions(sp.diff(gy, Y))
+        gx, gy, hxx, hxy, hyy = (_standard(e) for e in (gx, gy, hxx, hxy, hyy))
         object.__setattr__(self, "gradient_exprs", (gx, gy))
         object.__setattr__(self, "hessian_exprs", ((hxx, hxy), (hxy, hyy)))
-        compiled = sp.lambdify((X, Y), [self.expr, gx, gy, hxx, hxy, hyy], modules="numpy", cse=True)
+        compiled = sp.lambdify(
+            (X, Y), [self.expr, gx, gy, hxx, hxy, hyy], modules="numpy", cse=True,
+            printer=_Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}),
+        )
         object.__setattr__(self, "_compiled", compiled)
 
     # --- numeric -------------------------------------------------------------------------
@@ -146,6 +155,41 @@ def _drop_distributions(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
+class _RealSign(sp.Function):
+    """sign(u) for real u, with derivative 0 (its DiracDelta is dropped anyway)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        return sp.Integer(0)
+
+
+class _RealAbs(sp.Function):
+    """|u| for real u, with derivative sign(u)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        return _RealSign(self.args[0])
+
+
+def _standard(expr: sp.Expr) -> sp.Expr:
+    """Back to SymPy's own Abs and sign, for display and printing."""
+    return expr.replace(_RealAbs, sp.Abs).replace(_RealSign, sp.sign)
+
+
+class _Printer(NumPyPrinter):
+    """NumPy printer with direct Heaviside/Max/Min: the stock one rewrites Heaviside as a
+    Piecewise and simplifies it (1.8 s for cos(max(max(x, softplus(y)), 2)))."""
+
+    def _print_Heaviside(self, expr):
+        h0 = self._print(expr.args[1]) if len(expr.args) > 1 else "0.5"
+        return f"{self._module_format('numpy.heaviside')}({self._print(expr.args[0])}, {h0})"
+
+    def _print_DiracDelta(self, expr):
+        return "0.0"
+
+
 def _real_array(value, shape) -> np.ndarray:
     arr = np.asarray(value)
     if np.iscomplexobj(arr):
@@ -156,11 +200,16 @@ def _real_array(value, shape) -> np.ndarray:
 @functools.lru_cache(maxsize=256)
 def _parse_cached(text: str) -> Surface:
     parsed: ParsedFormula = parse_formula(text)
-    return Surface(
-        expr=parsed.expr,
-        variable_names=parsed.variable_names,
-        source=parsed.text,
-    )
+    try:
+        return Surface(
+            expr=parsed.expr,
+            variable_names=parsed.variable_names,
+            source=parsed.text,
+        )
+    except (RecursionError, MemoryError, Exception) as err:  # noqa: BLE001 - last line of defence
+        # The parser's bounds should make this unreachable; if SymPy still fails to
+        # differentiate or compile a formula, the user gets a sentence, not a traceback.
+        raise ParseError(f"The formula cannot be differentiated ({type(err).__name__}): simplify it.") from None
 
 
 def parse(text: str) -> Surface:
@@ -169,7 +218,5 @@ def parse(text: str) -> Surface:
     Raises :class:`surfaces.ParseError` (a ``ValueError``) with a sentence for the user.
     """
     if not isinstance(text, str):
-        from .parser import ParseError
-
         raise ParseError("The formula must be text.")
     return _parse_cached(text.strip())
