@@ -82,12 +82,19 @@ class Fan:
     status: np.ndarray
     stop_step: np.ndarray
     steps: int
-    messages: tuple[str, ...] = field(default=(), repr=False)
+    reason: np.ndarray = field(repr=False, default=None)
+    requested_steps: int = 0
 
     @property
     def final(self) -> np.ndarray:
         """Last point of each start (N, 2): NaN for diverged starts."""
         return self.points[-1]
+
+    def message(self, i: int) -> str:
+        """The plain-English sentence for start i (made on demand: fans have thousands)."""
+        code = {"budget": _BUDGET, "converged": _CONVERGED, "diverged": _DIVERGED}[str(self.status[i])]
+        n_steps, clamped = _clamp_steps(self.requested_steps)
+        return _message(code, int(self.stop_step[i]), int(self.reason[i]), n_steps, clamped, self.requested_steps)
 
 
 def _clamp_steps(steps) -> tuple[int, bool]:
@@ -102,15 +109,20 @@ def _schedule(schedule, optimizer: Optimizer):
 
 def _run(surface, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule, noise, seed, full: bool):
     """The shared loop. ``full`` records gradients, updates and state (single runs); without
-    it only points, loss and lr are kept (fans of thousands of starts)."""
-    theta = np.array(starts, dtype=float).reshape(-1, 2)
+    it only points, loss and lr are kept (fans of thousands of starts).
+
+    Memory layout, for speed: coordinates are stored coordinate-major, ``(2, N)`` contiguous,
+    which is what ``value_and_grad`` takes and returns; the optimizer sees the ``(N, 2)``
+    transposed VIEW. Elementwise NumPy keeps that layout for its results, so every pass over
+    the data is contiguous and no per-step transpose copy is made."""
+    theta = np.array(starts, dtype=float).reshape(-1, 2).T.copy().T  # (N, 2) view of (2, N) memory
     n_starts = theta.shape[0]
     schedule = _schedule(schedule, optimizer)
     rng = np.random.default_rng(seed) if noise is not None else None
     update = optimizer.update
     need_h = optimizer.needs_hessian
 
-    points = np.empty((steps + 1, n_starts, 2))
+    points = np.empty((steps + 1, 2, n_starts))  # coordinate-major; returned as a (.., N, 2) view
     loss = np.empty((steps + 1, n_starts))
     lrs = np.empty(steps)
     if full:
@@ -124,26 +136,31 @@ def _run(surface, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule
     active = np.ones(n_starts, dtype=bool)
     all_active = True
     state = optimizer.init(theta)
-    last_delta = None
+    last_delta_t = None
     k = 0
     with np.errstate(all="ignore"):
         for k in range(steps + 1):
-            f, g2 = surface.value_and_grad(theta[:, 0], theta[:, 1])
-            g = g2.T  # (2, N) -> (N, 2), a view
-            points[k] = theta
+            theta_t = theta.T  # (2, N), contiguous
+            f, g_t = surface.value_and_grad(theta_t[0], theta_t[1])
+            g = g_t.T
+            points[k] = theta_t
             loss[k] = f
             if full:
                 grads[k] = g
 
-            # --- stopping tests (cheap fast path while every start is healthy) ---------------
-            worst = np.abs(theta).max(axis=1)
-            bad = ~(worst <= BOUND) | ~np.isfinite(f)  # NaN compares False: caught by ~(<=)
+            # --- stopping tests: whole-array reductions first, per-start work only if needed -
+            bad = small = None
+            # NaN makes max/min/sum NaN, and every comparison with NaN is False.
+            if not (theta_t.max() <= BOUND and theta_t.min() >= -BOUND and np.isfinite(f.sum())):
+                bad = ~(np.abs(theta_t) <= BOUND).all(axis=0) | ~np.isfinite(f)
             if k > 0:
-                small = (np.einsum("ij,ij->i", g, g) <= GRAD_TOL**2) & (
-                    np.einsum("ij,ij->i", last_delta, last_delta) <= STEP_TOL**2)
-            else:
-                small = None
-            if bad.any() or (small is not None and small.any()):
+                small = g_t[0] * g_t[0] + g_t[1] * g_t[1] <= GRAD_TOL**2
+                if small.any():
+                    small &= last_delta_t[0] * last_delta_t[0] + last_delta_t[1] * last_delta_t[1] <= STEP_TOL**2
+                if not small.any():
+                    small = None
+            if bad is not None or small is not None:
+                bad = np.zeros_like(active) if bad is None else bad
                 newly_div = active & bad
                 newly_conv = active & ~bad & small if small is not None else np.zeros_like(active)
                 if newly_div.any():
@@ -162,12 +179,14 @@ def _run(surface, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule
             lr = float(schedule(k))
             lrs[k] = lr
             g_seen = g + noise.sample(rng, g.shape) if noise is not None else g
-            hessian = np.moveaxis(surface.hessian(theta[:, 0], theta[:, 1]), (0, 1), (-2, -1)) if need_h else None
+            hessian = np.moveaxis(surface.hessian(theta_t[0], theta_t[1]), (0, 1), (-2, -1)) if need_h else None
             delta, state = update(g_seen, state, theta, lr, k, hessian)
             if not all_active:
                 delta = np.where(active[:, None], delta, 0.0)  # stopped starts stay frozen
             theta = theta + delta
-            last_delta = delta
+            if theta.flags.c_contiguous and n_starts > 1:  # keep the coordinate-major layout
+                theta = theta.T.copy().T
+            last_delta_t = delta.T
             if full:
                 deltas[k] = delta
                 seen[k] = g_seen
@@ -178,7 +197,7 @@ def _run(surface, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule
                     rows[k] = value
 
     n = k  # number of updates actually made
-    out = {"points": points[: n + 1], "loss": loss[: n + 1], "lr": lrs[:n],
+    out = {"points": points[: n + 1].transpose(0, 2, 1), "loss": loss[: n + 1], "lr": lrs[:n],
            "status": status, "stop": stop, "reason": reason, "n": n}
     if full:
         out.update(grad=grads[: n + 1], update=deltas[:n], seen_grad=seen[:n],
@@ -320,7 +339,7 @@ def simulate_many(surface, optimizer: Optimizer, starts, steps: int, schedule=No
     differs from a single run with the same seed. The run ends when every start has stopped,
     so ``steps`` of the result is the largest stop step.
     """
-    n_steps, clamped = _clamp_steps(steps)
+    n_steps, _ = _clamp_steps(steps)
     starts = np.asarray(starts, dtype=float).reshape(-1, 2)
     run = _run(surface, optimizer, starts, n_steps, schedule, noise, seed, full=False)
     points, loss, status, stop = run["points"], run["loss"], run["status"], run["stop"]
@@ -332,6 +351,5 @@ def simulate_many(surface, optimizer: Optimizer, starts, steps: int, schedule=No
         mask = after & diverged[None, :]
         points[mask] = np.nan
         loss[mask] = np.nan
-    messages = tuple(_message(s, k, r, n_steps, clamped, int(steps)) for s, k, r in zip(status, stop, run["reason"]))
     return Fan(points=points, loss=loss, lr=run["lr"], status=_STATUS_NAMES[status], stop_step=stop,
-               steps=n, messages=messages)
+               steps=n, reason=run["reason"], requested_steps=int(steps))

@@ -6,7 +6,9 @@
 What is stored:
 
 - ``torch_cases.json``: one entry per case (optimizer id + hyperparameters with PyTorch's names,
-  surface id, start, optional schedule in ``optim.schedules.build`` form, torch version);
+  surface id and its formula text, start, optional schedule in ``optim.schedules.build`` form,
+  torch version). The tests parse the stored formula, so editing the catalog cannot silently
+  change what the goldens mean;
 - ``torch_trajectories.npz``: ``points`` (cases, 101, 2) and ``lr`` (cases, 100): the 100-step
   trajectories torch.optim produced in float64, and the lr torch used at each step;
 - ``torch_schedules.json``: 100-step lr sequences of torch's own schedulers (StepLR, MultiStepLR,
@@ -33,11 +35,13 @@ sys.path.insert(0, str(ROOT))
 GOLDEN = ROOT / "tests" / "golden"
 STEPS = 100
 
-SURFACES = {  # id -> (torch formula, start)
-    "rosenbrock": (lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2, (0.0, 0.0)),
-    "himmelblau": (lambda x, y: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2, (0.0, 0.0)),
-    "booth": (lambda x, y: (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2, (-8.0, -8.0)),
-    "elongated_bowl": (lambda x, y: 0.5 * (x**2 + 25 * y**2), (-3.5, 1.2)),
+SURFACES = {  # catalog id -> (formula text for surfaces.parse, the same formula in torch ops, start)
+    "rosenbrock": ("(1 - x)^2 + 100*(y - x^2)^2", lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2, (0.0, 0.0)),
+    "himmelblau": ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+                   lambda x, y: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2, (0.0, 0.0)),
+    "booth": ("(x + 2*y - 7)^2 + (2*x + y - 5)^2", lambda x, y: (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2,
+              (-8.0, -8.0)),
+    "elongated_bowl": ("0.5*(x^2 + 25*y^2)", lambda x, y: 0.5 * (x**2 + 25 * y**2), (-3.5, 1.2)),
 }
 
 CONFIGS = [  # (our optimizer id, hyperparameters with torch's names)
@@ -77,7 +81,7 @@ def torch_optimizer(torch, opt_id, hyper, params):
 
 
 def run_torch(torch, opt_id, hyper, surface_id, schedule):
-    formula, start = SURFACES[surface_id]
+    _, formula, start = SURFACES[surface_id]
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     opt = torch_optimizer(torch, opt_id, hyper, [p])
     sched = None
@@ -143,8 +147,9 @@ def main():
                 pts, lr = run_torch(torch, opt_id, hyper, surface_id, schedule)
                 if not np.isfinite(pts).all():
                     raise SystemExit(f"non-finite torch trajectory: {opt_id} {hyper} on {surface_id}")
-                cases.append({"optimizer": opt_id, "hyper": hyper, "surface": surface_id,
-                              "start": list(SURFACES[surface_id][1]), "schedule": schedule_form})
+                text, _, start = SURFACES[surface_id]
+                cases.append({"optimizer": opt_id, "hyper": hyper, "surface": surface_id, "formula": text,
+                              "start": list(start), "schedule": schedule_form})
                 points.append(pts)
                 lrs.append(lr)
     GOLDEN.mkdir(parents=True, exist_ok=True)

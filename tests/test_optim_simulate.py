@@ -146,7 +146,8 @@ def test_simulate_many_freezes_stopped_starts():
     assert np.isnan(fan.points[k_div + 1:, 1]).all() and np.isfinite(fan.points[: k_div + 1, 1]).all()
     k_conv = fan.stop_step[0]
     np.testing.assert_array_equal(fan.points[k_conv:, 0], np.broadcast_to(fan.points[k_conv, 0], fan.points[k_conv:, 0].shape))
-    assert "diverged at step" in fan.messages[1]
+    assert fan.message(1) == f"diverged at step {fan.stop_step[1]}: the point left the region |x|, |y| <= 1e+06"
+    assert fan.message(2) == "ran the full budget of 400 steps without converging"
     both_stop = optim.simulate_many(quartic, optim.gd(lr=0.1), starts[:2], 400)
     assert both_stop.steps == max(both_stop.stop_step) < 400  # ends once every start has stopped
 
