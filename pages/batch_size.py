@@ -101,7 +101,8 @@ def race_cached(dataset_id: str, runs_key: tuple, names: tuple, colors: tuple, e
                                       grad_norm=run.grad_norm[row], status=run.status))
     xs, ys, Z = grid_cached(dataset_id)
     fig = figures.race_figure(xs, ys, Z, paths, log_scale=data.log_scale, window=data.window,
-                              critical_points=data.known_points, xlabel="w1", ylabel="w2", big=big)
+                              critical_points=data.known_points, xlabel="w1", ylabel="w2", big=big,
+                              height=560)
     _epoch_axes(fig, k, t)
     return fig
 
@@ -136,11 +137,11 @@ def _curves_figure(runs, names, colors) -> go.Figure:
         epochs = np.arange(run.loss_per_epoch.size)
         fig.add_trace(go.Scatter(x=epochs, y=run.loss_per_epoch, mode="lines+markers", name=name, legendgroup=name,
                                  showlegend=False, line=dict(color=color, width=2), marker=dict(size=5)), 1, 2)
-    fig.update_xaxes(title_text=tr(T, "axis_update"), type="log", row=1, col=1)
+    fig.update_xaxes(title_text=tr(T, "axis_update_log"), type="log", row=1, col=1)
     fig.update_xaxes(title_text=tr(T, "axis_epoch"), row=1, col=2)
     fig.update_yaxes(title_text=tr(T, "axis_loss"), type="log", row=1, col=1)
     fig.update_yaxes(type="log", row=1, col=2)
-    _style(fig, 300)
+    _style(fig, 330)
     return fig
 
 
@@ -171,7 +172,7 @@ def _tradeoff_figure(tr_all, batch_list, colors) -> go.Figure:
             fig.add_vline(x=b, line=dict(color=color, width=1.5, dash="dot"), row=1, col=col)
     for col in range(1, 5):
         fig.update_xaxes(type="log", title_text=tr(T, "axis_b") if col == 1 else None, row=1, col=col)
-    _style(fig, 280)
+    _style(fig, 310)
     return fig
 
 
@@ -180,9 +181,9 @@ def _style(fig, height: int) -> None:
     fig.update_xaxes(axis)
     fig.update_yaxes(axis)
     fig.update_annotations(font_size=14)
-    fig.update_layout(template=go.layout.Template(), height=height, margin=dict(l=55, r=10, t=40, b=45),
+    fig.update_layout(template=go.layout.Template(), height=height, margin=dict(l=55, r=10, t=40, b=95),
                       font=dict(family=figures.FONT_FAMILY, size=13, color="#222"), paper_bgcolor="white",
-                      plot_bgcolor="white", legend=dict(orientation="h", x=0, y=-0.25, yanchor="top"))
+                      plot_bgcolor="white", legend=dict(orientation="h", x=0, y=-0.32, yanchor="top"))
 
 
 # --- readout ---------------------------------------------------------------------------------
@@ -237,6 +238,7 @@ def _status(run) -> str:
 
 
 # ============================================================================================
+st.set_page_config(layout="wide")  # app.py sets it too; this keeps `streamlit run pages/batch_size.py` wide
 present = presenter_mode()
 guard = LinkGuard(PAGE)
 side = st.sidebar
@@ -244,7 +246,6 @@ widgets.language_switch(side)
 
 if not present:
     st.title(tr(T, "title"))
-    st.caption(tr(T, "intro"))
 
 # --- presets ---------------------------------------------------------------------------------
 side.subheader(tr(T, "presets"))
@@ -303,6 +304,9 @@ if "momentum" in hyper:
 preset = _active_preset(current)
 watch = tr(T, PRESETS[preset]["caption"]) if preset else tr(T, "custom_watch")
 st.markdown(f"**{tr(T, 'what_to_watch')}:** {watch}")
+if not present:
+    with st.expander(tr(T, "about"), expanded=False):
+        st.markdown(tr(T, "intro"))
 
 fig = race_cached(dataset_id, runs_key, names, colors, int(epochs), present, runs)
 st.plotly_chart(fig, key=f"{PAGE}_race", config={"displaylogo": False, "scrollZoom": False}, theme=None)

@@ -219,6 +219,18 @@ def test_saddle_preset_full_batch_stalls_small_batches_escape(pca, preset_id):
             assert abs(run.points[-1, 0]) > 0.7  # near w1 = +-1, not on the saddle's axis
 
 
+def test_convex_preset_small_batch_arrives_first_per_epoch(linreg):
+    """The convex preset's caption: full batch is still descending after its epochs, B = 1 got there early."""
+    p = _page_presets()["convex"]["params"]
+    assert p["data"] == "linreg"
+    fmin = datasets.min_loss(linreg)
+    full = simulate_minibatch(linreg, _optimizer(p), linreg.start, p["epochs"], linreg.n, seed=p["seed"])
+    one = simulate_minibatch(linreg, _optimizer(p), linreg.start, p["epochs"], 1, seed=p["seed"])
+    assert np.all(np.diff(full.loss) < 0) and full.loss[-1] > 2 * fmin  # smooth, still on its way
+    assert np.all(one.loss_per_epoch[3:] < 1.3 * fmin)  # B = 1: near the minimum from epoch 3 on ...
+    assert np.ptp(one.loss[one.epoch_end[-2]:]) > 0  # ... and jittering there
+
+
 # --- the trade-off model ---------------------------------------------------------------------
 @pytest.mark.parametrize("N,P", [(32, 8), (60, 7), (64, 64), (50, 1)])
 def test_tradeoff_shapes(N, P):

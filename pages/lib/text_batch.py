@@ -7,7 +7,7 @@ loss, GPU) stay English in the Chinese column too.
 from __future__ import annotations
 
 BATCH = {
-    "title": ("Batch size: noisy steps escape saddles", "Batch size：带噪声的步伐能逃离 saddle point"),
+    "title": ("Batch size and saddle points", "Batch size 与 saddle point"),
     "intro": (
         "The loss is an average over examples. A batch of B examples sees only its own average, so every update "
         "follows a slightly different error surface. Here several batch sizes train the same model from the same "
@@ -17,6 +17,7 @@ BATCH = {
         "error surface 前进。这里几种 batch size 从同一起点训练同一个模型；赛跑按 epoch 计时（已看过的样本数 ÷ N），"
         "所以 full batch 每个 epoch 只走一步，而 B = 1 走 N 步。",
     ),
+    "about": ("How this page works", "本页说明"),
     # controls
     "data": ("Data set and model", "数据集与模型"),
     "dataset": ("Data set", "数据集"),
@@ -36,7 +37,7 @@ BATCH = {
     ),
     "batches": ("Batch sizes to race", "参赛的 batch size"),
     "n_paths": ("How many batch sizes", "batch size 的个数"),
-    "batch_i": ("Batch size {i}", "Batch size {i}"),
+    "batch_i": ("Batch size {i}", "第 {i} 个 batch size"),
     "batch_help": ("1 … N; N is full batch (plain gradient descent).",
                    "1 … N；等于 N 就是 full batch（普通 gradient descent）。"),
     "training": ("Training", "训练"),
@@ -71,12 +72,12 @@ BATCH = {
         "所以 full batch 加 momentum 依然停在 saddle point。小 batch 仍然能逃离。",
     ),
     "cap_convex": (
-        "A bowl has no saddle to escape: full batch (green) glides straight to the minimum, B = 1 (orange) jitters "
-        "around it. Per epoch, B = 1 makes 32 updates and arrives first; per update it is noisier. The loss per "
-        "epoch panel shows both.",
-        "碗状曲面没有 saddle point 可逃：full batch（绿色）平稳滑向极小值，B = 1（橙色）在极小值附近抖动。"
-        "按 epoch 看，B = 1 每个 epoch 更新 32 次，先到达；按 update 看，它更 noisy。"
-        "下方 loss per epoch 图同时展示两者。",
+        "A bowl has no saddle to escape, so here batch size is about speed and noise. Full batch (green) takes one "
+        "smooth step per epoch and after 30 epochs is still on its way down; B = 1 (orange) takes 32 noisy steps per "
+        "epoch, reaches the minimum within a few epochs and then jitters around it.",
+        "碗状曲面没有 saddle point 可逃，这里 batch size 关乎速度与噪声。Full batch（绿色）每个 epoch 只平稳地走一步，"
+        "30 个 epoch 后仍在下坡途中；B = 1（橙色）每个 epoch 走 32 步带噪声的步伐，几个 epoch 内就到达极小值，"
+        "随后在其附近抖动。",
     ),
     "cap_adam": (
         "Adam divides by σ, the running size of the gradient, but on the saddle's axis the w1-gradient is exactly "
@@ -118,8 +119,8 @@ BATCH = {
         "{name} 在 {k} 次 update 后 loss 为 {loss}，距最近的 saddle point {dist}，gradient {g}：仍然偏高。",
     ),
     "ro_convex": (
-        "{name}: {k} updates, final loss {loss} (minimum {fmin}); over the last epoch the loss varied by {spread}.",
-        "{name}：{k} 次 update，最终 loss {loss}（最小值 {fmin}）；最后一个 epoch 内 loss 波动 {spread}。",
+        "{name}: {k} updates, final loss {loss} (minimum {fmin}); during the last epoch the loss moved within a range of {spread}.",
+        "{name}：{k} 次 update，最终 loss {loss}（最小值 {fmin}）；最后一个 epoch 内 loss 的变化范围为 {spread}。",
     ),
     "ro_diverged": ("{name} diverged at update {k}: try a smaller learning rate.",
                     "{name} 在第 {k} 次 update 发散：请减小学习率。"),
@@ -142,7 +143,8 @@ BATCH = {
     "curves": ("Full-batch loss during training", "训练过程中的 full-batch loss"),
     "per_update": ("loss per update", "每次 update 后的 loss"),
     "per_epoch": ("loss per epoch", "每个 epoch 结束时的 loss"),
-    "axis_update": ("update", "update"),
+    "axis_update": ("update", "update 次数"),
+    "axis_update_log": ("update (log scale)", "update 次数（对数刻度）"),
     "axis_epoch": ("epoch", "epoch"),
     "axis_loss": ("loss L(w)", "loss L(w)"),
     "curves_caption": (
@@ -170,7 +172,6 @@ BATCH = {
     "measured": ("measured at the start", "起点处实测"),
     "inv_sqrt": ("∝ 1/√B", "∝ 1/√B"),
     "axis_b": ("batch size B", "batch size B"),
-    "table_head": ("", ""),
     "tbl_small": ("Small (B={b})", "Small（B={b}）"),
     "tbl_large": ("Large (B={b})", "Large（B={b}）"),
     "tbl_update_serial": ("Time for one update (no parallel)", "一次 update 的时间（无并行）"),
@@ -180,5 +181,4 @@ BATCH = {
     "tbl_final": ("Final full-batch loss in this run", "本次运行的最终 full-batch loss"),
     "no_small_large": ("Race at least two different batch sizes to fill the table.",
                        "至少选择两个不同的 batch size 才能填写此表。"),
-    "ignored_custom": ("", ""),
 }
