@@ -31,13 +31,20 @@ found separately: zeros of the arguments of ``sqrt``/``abs``/fractional powers t
 points of that argument, classified by comparing f on a small ring around them (``source =
 "nonsmooth"``, eigenvalues NaN).
 
+Check: by the Poincare-Hopf theorem the indices of the isolated critical points (minimum and
+maximum +1, saddle -1, a degenerate point its measured winding, e.g. -2 for the monkey saddle)
+add up to the winding number of grad f around the window's boundary. ``Atlas.index_check``
+records the result (a necessary condition: it catches a missing point, not a missing pair).
+
 Classification tolerance: an eigenvalue counts as zero when ``|lambda| <= EIG_TOL * max(1, ||H||)``
 with ``EIG_TOL = 1e-6`` and ``||H||`` the largest |eigenvalue|. Both signs -> "saddle"; otherwise
 any zero eigenvalue -> "degenerate"; else "minimum" (both > 0) or "maximum" (both < 0).
 
 Results are cached (bounded LRU of 64, keyed by the expression's ``srepr``, the window and the
 options). The worst case is bounded: ``timeout`` for the algebra (it overlaps the Newton search,
-which runs meanwhile in this process) plus ``newton_budget`` for the seed refinement.
+which runs meanwhile in this process; a first call waits at most another ``timeout`` for the
+worker to start, and an answer without algebra for that reason is not cached) plus about twice
+``newton_budget`` for the seed refinement. Call :func:`warm_up` at app start.
 """
 
 from __future__ import annotations
@@ -65,8 +72,8 @@ from .surface import Surface, Window
 
 EIG_TOL = 1e-6
 DEFAULT_TIMEOUT = 2.0  # seconds for the exact algebra
-STARTUP_TIMEOUT = 10.0  # seconds for the algebra worker to import SymPy (first call only)
-NEWTON_BUDGET = 0.6  # seconds: no further seed refinement pass starts after this
+STARTUP_TIMEOUT = 20.0  # seconds for the algebra worker to import SymPy before it is killed
+NEWTON_BUDGET = 0.6  # CPU seconds: no refinement pass starts that would end after this
 CACHE_SIZE = 64
 
 MINIMUM, MAXIMUM, SADDLE, DEGENERATE = "minimum", "maximum", "saddle", "degenerate"
@@ -146,6 +153,11 @@ class Atlas:
     notes: tuple[str, ...]
     window: Window
     complete: bool  # True when the exact algebra certified the list of isolated points
+    # Poincare-Hopf check: the indices of the points (minimum/maximum +1, saddle -1, degenerate
+    # measured) add up to the winding number of grad f around the window's boundary. True /
+    # False, or None when it does not apply (curves, kinks, grad f vanishing on the boundary).
+    index_check: bool | None = None
+    boundary_winding: int | None = None
 
     def of_kind(self, kind: str) -> tuple[CriticalPoint, ...]:
         return tuple(p for p in self.points if p.kind == kind)
@@ -337,6 +349,7 @@ class _AlgebraWorker:
         )
         self._ready = False
         self._buf = b""
+        self._started_at = time.monotonic()
 
     def _kill(self):
         proc, self._proc = self._proc, None
@@ -382,10 +395,15 @@ class _AlgebraWorker:
                 self._kill()
                 self._start()
             if not self._ready:
-                line = self._readline(time.monotonic() + STARTUP_TIMEOUT)
+                # Wait for the start-up at most `timeout` (the worker keeps starting for the
+                # next call) and at most STARTUP_TIMEOUT since it was launched (then kill it).
+                hard = self._started_at + STARTUP_TIMEOUT
+                line = self._readline(min(time.monotonic() + timeout, hard))
                 if line is None:
-                    self._kill()
-                    return None, f"exact algebra unavailable: the worker did not start within {STARTUP_TIMEOUT:g} s"
+                    if time.monotonic() >= hard or self._proc.poll() is not None:
+                        self._kill()
+                        return None, f"exact algebra unavailable: the worker did not start within {STARTUP_TIMEOUT:g} s"
+                    return None, "exact algebra skipped: the algebra worker is still starting; Newton search used"
                 self._ready = True
             self._job += 1
             payload = base64.b64encode(pickle.dumps(expr)).decode("ascii")
@@ -788,6 +806,75 @@ def _polish(surface: Surface, xy: np.ndarray, window: Window):
     return p, gn, ok
 
 
+# --- Poincare-Hopf index check ----------------------------------------------------------------
+def _winding(surface: Surface, xs: np.ndarray, ys: np.ndarray, strict: bool = True) -> float | None:
+    """Winding number of grad f along the closed polyline (xs, ys); None if grad f ~ 0 on it.
+    With strict=False an under-sampled loop returns the raw sum instead of None."""
+    with np.errstate(all="ignore"):
+        g = surface.grad(xs, ys)
+    norm = np.hypot(g[0], g[1])
+    if not np.all(np.isfinite(norm)):
+        return None
+    scale = max(float(np.max(norm)), 1e-300)
+    if np.min(norm) <= 1e-9 * scale:
+        return None
+    ang = np.arctan2(g[1], g[0])
+    d = np.diff(np.append(ang, ang[0]))
+    d = (d + np.pi) % (2 * np.pi) - np.pi
+    w = float(np.sum(d) / (2 * np.pi))
+    if strict and np.max(np.abs(d)) > 0.5 * np.pi:  # under-sampled: not reliable
+        return None
+    return w
+
+
+def _boundary_loop(window: Window, m: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    xmin, xmax, ymin, ymax = window
+    t = np.linspace(0, 1, m, endpoint=False)
+    xs = np.concatenate([xmin + t * (xmax - xmin), np.full(m, xmax), xmax - t * (xmax - xmin), np.full(m, xmin)])
+    ys = np.concatenate([np.full(m, ymin), ymin + t * (ymax - ymin), np.full(m, ymax), ymax - t * (ymax - ymin)])
+    return xs, ys
+
+
+def _point_index(surface: Surface, p: CriticalPoint, others: np.ndarray, diag: float) -> int | None:
+    if p.kind in (MINIMUM, MAXIMUM):
+        return 1
+    if p.kind == SADDLE:
+        return -1
+    d = np.hypot(others[0] - p.x, others[1] - p.y)
+    d = d[d > 0]
+    r = min(1e-3 * diag, 0.25 * float(np.min(d))) if d.size else 1e-3 * diag
+    ang = np.linspace(0, 2 * np.pi, 720, endpoint=False)
+    w = _winding(surface, p.x + r * np.cos(ang), p.y + r * np.sin(ang))
+    return None if w is None or abs(w - round(w)) > 0.05 else round(w)
+
+
+def _index_check(surface: Surface, points, window: Window) -> tuple[bool | None, int | None]:
+    # Refine where grad f turns fast along the boundary; where it nearly vanishes there (Beale)
+    # the turn stays sharp at any sampling, so accept a count that is stable under refinement.
+    w, previous = None, None
+    for m in (1000, 8000, 40000):
+        xs, ys = _boundary_loop(window, m)
+        w = _winding(surface, xs, ys)
+        if w is not None:
+            break
+        raw = _winding(surface, xs, ys, strict=False)
+        if raw is not None and previous is not None and abs(raw - previous) < 1e-6 and abs(raw - round(raw)) < 1e-6:
+            w = raw
+            break
+        previous = raw
+    if w is None or abs(w - round(w)) > 0.05:
+        return None, None
+    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
+    xy = np.array([[p.x, p.y] for p in points]).T if points else np.zeros((2, 0))
+    total = 0
+    for p in points:
+        k = _point_index(surface, p, xy, diag)
+        if k is None:
+            return None, round(w)
+        total += k
+    return total == round(w), round(w)
+
+
 # --- cache and entry point --------------------------------------------------------------------
 _CACHE: collections.OrderedDict[tuple, Atlas] = collections.OrderedDict()
 _CACHE_LOCK = threading.Lock()
@@ -814,7 +901,8 @@ def critical_points(
       after ``timeout`` seconds; a non-constant gcd of the gradient gives :class:`CriticalCurve`
       objects. The Newton search always runs too (concurrently) and is merged in.
     - Any surface: multi-start damped Newton on grad f = 0 from a ``seeds`` x ``seeds`` grid,
-      refined (x2, x4) while new points appear and ``newton_budget`` seconds are not used up.
+      refined (x2, x4) while new points appear and ``newton_budget`` CPU seconds are not used up
+      (CPU, not wall time, so that the answer does not depend on the machine's load).
 
     Kinds: "minimum", "maximum", "saddle", "degenerate"; an eigenvalue counts as zero when
     ``|lambda| <= 1e-6 * max(1, max|lambda|)`` (see :func:`classify`). Points are sorted by
@@ -833,6 +921,8 @@ def critical_points(
             progress(1.0, "done (cached)")
         return hit
     atlas = _compute(surface, window, timeout, exact, seeds, newton_budget, progress)
+    if any(n.startswith("exact algebra skipped") for n in atlas.notes):
+        return atlas  # transient (worker starting or busy): do not cache the Newton-only answer
     with _CACHE_LOCK:
         _CACHE[key] = atlas
         _CACHE.move_to_end(key)
@@ -843,6 +933,9 @@ def critical_points(
 
 def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) -> Atlas:
     t0 = time.perf_counter()
+    # The Newton budget is CPU time of this thread: on a shared, loaded machine the answer does
+    # not depend on the load (the wall time does).
+    cpu0 = time.thread_time()
     report = progress or (lambda fraction, message: None)
     notes: list[str] = []
     diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
@@ -863,9 +956,9 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     passes = 0
     stopped_by_budget = False
     while True:
-        t_pass = time.perf_counter()
+        t_pass = time.thread_time()
         p, gn = _search(surface, window, n, shift=0.5 * passes)  # each pass: fresh seeds
-        t_pass = time.perf_counter() - t_pass
+        t_pass = time.thread_time() - t_pass
         passes += 1
         allp = np.concatenate([found, p], axis=1)
         allg = np.concatenate([found_g, gn])
@@ -886,7 +979,7 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
         # dense critical points (Rastrigin, Ackley): jump straight to a 4x finer grid
         factor = 4 if found.shape[1] > 0.2 * n * n else 2
         factor = max(1, min(factor, (4 * seeds) // n))  # at most 4 x seeds per side
-        predicted = time.perf_counter() - t0 + 1.1 * factor**2 * t_pass
+        predicted = time.thread_time() - cpu0 + 1.1 * factor**2 * t_pass
         # the first refinement (confirmation) may use up to twice the budget, later ones not
         if predicted > newton_budget * (2 if passes == 1 else 1):
             stopped_by_budget = True
@@ -960,6 +1053,14 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     method = "+".join(([exact_algo] if used_exact else []) + (["newton"] if used_newton else []))
     if any(c.source == "newton" for c in curves):
         notes.append("a non-isolated set of critical points was detected numerically and reported as a curve")
+    index_ok, winding = None, None
+    if not curves and not any(p.source == "nonsmooth" for p in points):
+        index_ok, winding = _index_check(surface, points, window)
+        if index_ok is False:
+            notes.append(
+                f"index check failed: the indices of the points found do not add up to {winding}, the "
+                "winding number of grad f around the window: some critical points are missing"
+            )
     elapsed = time.perf_counter() - t0
     report(1.0, f"done in {elapsed:.2f} s")
-    return Atlas(tuple(points), tuple(curves), method, elapsed, tuple(notes), window, complete)
+    return Atlas(tuple(points), tuple(curves), method, elapsed, tuple(notes), window, complete, index_ok, winding)

@@ -10,6 +10,7 @@ import pytest
 
 import surfaces
 from surfaces import CATALOG
+from surfaces import atlas as atlas_mod
 from surfaces.atlas import (
     Atlas,
     CriticalCurve,
@@ -17,6 +18,15 @@ from surfaces.atlas import (
     classify,
     critical_points,
 )
+
+
+@pytest.fixture(autouse=True)
+def _algebra_worker_ready():
+    """Tests check results, not start-up latency: make sure the algebra worker is up (a test of
+    the time limit kills it) before each test, as the app does with warm_up() at start."""
+    booth = CATALOG["booth"]
+    reply, note = atlas_mod._WORKER.run(booth.expr, booth.window, 60.0)
+    assert reply is not None, note
 
 
 def _find(atlas: Atlas, x: float, y: float, tol: float = 1e-4) -> CriticalPoint:
@@ -314,3 +324,17 @@ def test_package_exports():
     assert surfaces.critical_points is critical_points
     for name in ("CriticalPoint", "CriticalCurve", "Atlas", "critical_points"):
         assert name in surfaces.__all__
+
+
+def test_poincare_hopf_index_check():
+    him = critical_points(CATALOG["himmelblau"])
+    assert him.index_check is True and him.boundary_winding == 1  # 4 + 1 - 4 = 1
+    monkey = critical_points(CATALOG["monkey"])
+    assert monkey.index_check is True and monkey.boundary_winding == -2  # the monkey saddle has index -2
+    saddle = critical_points(CATALOG["saddle"])
+    assert saddle.boundary_winding == -1
+    # a list with one point left out fails the check
+    ok, w = atlas_mod._index_check(CATALOG["himmelblau"], him.points[1:], CATALOG["himmelblau"].window)
+    assert ok is False and w == 1
+    # not applicable with a curve of critical points
+    assert critical_points(CATALOG["lecture"]).index_check is None
