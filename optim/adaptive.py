@@ -98,16 +98,16 @@ def rmsprop(lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_dec
         \sigma^{t} &= \sqrt{v^{t} - (\bar g^{t})^2}\ \text{(centered, } \bar g^{t} = \alpha \bar g^{t-1}
             + (1-\alpha) g^{t}\text{) or } \sqrt{v^{t}} \\
         \theta^{t+1} &= \theta^{t} - \eta\, \frac{g^{t}}{\sigma^{t} + \epsilon}
-            \quad\text{or, with momentum } \mu:\ b^{t} = \mu b^{t-1} + \frac{g^{t}}{\sigma^{t}+\epsilon},\
-            \theta^{t+1} = \theta^{t} - \eta\, b^{t}
+            \quad\text{or, with momentum } \mu:\ m^{t} = \mu m^{t-1} + \frac{g^{t}}{\sigma^{t}+\epsilon},\
+            \theta^{t+1} = \theta^{t} - \eta\, m^{t}
 
     Starting from v = 0, the first step is about ``lr / sqrt(1 - alpha)`` = 10 lr at alpha 0.99:
-    the early jump that warm-up tames. State ``v`` (+ ``gbar``, ``b``); view ``sigma``.
+    the early jump that warm-up tames. State ``v`` (+ ``gbar``, momentum buffer ``m``); view ``sigma``.
     """
     if lr < 0 or eps < 0 or weight_decay < 0 or momentum < 0 or not 0 <= alpha <= 1:
         raise ValueError("RMSprop hyperparameters out of range")
     a, eps, wd, mu, centered = float(alpha), float(eps), float(weight_decay), float(momentum), bool(centered)
-    names = ("v",) + (("gbar",) if centered else ()) + (("b",) if mu > 0 else ())
+    names = ("v",) + (("gbar",) if centered else ()) + (("m",) if mu > 0 else ())  # m: momentum buffer, as in sgd
 
     def init(params):
         return zeros(params, *names)
@@ -121,8 +121,8 @@ def rmsprop(lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_dec
         else:
             avg = np.sqrt(new["v"]) + eps
         if mu > 0:
-            new["b"] = mu * state["b"] + g / avg
-            return -lr * new["b"], new
+            new["m"] = mu * state["m"] + g / avg
+            return -lr * new["m"], new
         return -lr * g / avg, new
 
     def views(state, t):
