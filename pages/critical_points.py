@@ -238,7 +238,7 @@ def taylor_figure(surface_id: str, formula: str, center: tuple, radius: float, t
         v = model.v_min * radius * 0.6
         fig.add_annotation(x=center[0] + v[0], y=center[1] + v[1], ax=center[0], ay=center[1], xref="x", yref="y",
                            axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=3 * s, arrowcolor=ESCAPE_RED,
-                           text="v₁", font=dict(color=ESCAPE_RED, size=round(15 * s)))
+                           text="")
     axis = dict(showgrid=False, zeroline=False, ticks="outside", showline=True, linecolor="#444", mirror=True,
                 tickfont=dict(size=round(12 * s)), nticks=5)
     fig.update_layout(template=go.layout.Template(), height=round(330 * s), margin=dict(l=45, r=10, t=34, b=30),
@@ -426,11 +426,12 @@ with right:
         v1 = [num(v) for v in model.eigenvectors[:, 0]]
         v2 = [num(v) for v in model.eigenvectors[:, 1]]
         f0 = num(model.f, max(1.0, abs(model.f)), 6)
-        st.latex(rf"\small L(\theta') = {f0},\ \ g = {bmatrix([[g[0]], [g[1]]])},\ \ H = {bmatrix(H)}")
-        st.latex(rf"\small \lambda_1 = {l1},\ v_1 = {bmatrix([[v1[0]], [v1[1]]])},\quad "
-                 rf"\lambda_2 = {l2},\ v_2 = {bmatrix([[v2[0]], [v2[1]]])}")
-        st.latex(rf"\small \begin{{aligned}} L(\theta) &\approx {f0} + d^T {bmatrix([[g[0]], [g[1]]])} "
-                 rf"+ \tfrac12\, d^T {bmatrix(H)}\, d \\ d &= \theta - \theta' \end{{aligned}}")
+        st.latex(rf"\small L(\theta') = {f0},\quad g = \nabla L(\theta') = {bmatrix([[g[0]], [g[1]]])}")
+        st.latex(rf"\small H = {bmatrix(H)}")
+        st.latex(rf"\small \begin{{aligned}} \lambda_1 &= {l1}, & v_1 &= {bmatrix([[v1[0]], [v1[1]]])} \\ "
+                 rf"\lambda_2 &= {l2}, & v_2 &= {bmatrix([[v2[0]], [v2[1]]])} \end{{aligned}}")
+        st.latex(rf"\small \begin{{aligned}} L(\theta' + d) \approx\ & {f0} + d^T {bmatrix([[g[0]], [g[1]]])} \\ "
+                 rf"& + \tfrac12\, d^T {bmatrix(H)}\, d \end{{aligned}}")
         if critical:
             why = {"saddle": "why_saddle", "minimum": "why_min", "maximum": "why_max"}.get(kind, "why_degenerate")
             st.caption(tr(T, why))

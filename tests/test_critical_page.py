@@ -86,7 +86,7 @@ def test_picking_a_point_inspects_it():
     at = run_page(surface="Himmelblau", pick="maximum (-0.271, -0.923)")
     assert not at.exception
     text = page_text(at)
-    assert "Inspecting θ' = (-0.2708, -0.923)" in text and "local maximum" in text
+    assert "Inspecting θ' = (-0.271, -0.923)" in text and "local maximum" in text
     assert "4 local minimum, 4 saddle point, 1 local maximum" in text
 
 

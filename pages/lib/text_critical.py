@@ -69,7 +69,7 @@ CRITICAL = {
     "col_lam2": ("λ₂", "λ₂"),
     "col_bound": ("GD stable if η <", "GD 稳定条件 η <"),
     # inspector
-    "inspect_at": ("Inspecting θ' = ({x:.4g}, {y:.4g})", "检查点 θ' = ({x:.4g}, {y:.4g})"),
+    "inspect_at": ("Inspecting θ' = ({x:.3g}, {y:.3g})", "检查点 θ' = ({x:.3g}, {y:.3g})"),
     "kind_is": ("Kind: **{kind}**", "类型：**{kind}**"),
     "not_critical": ("not a critical point (g ≠ 0: gradient descent just walks downhill)",
                      "不是 critical point（g ≠ 0：梯度下降会直接往下走）"),
