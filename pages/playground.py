@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 import optim
+import optim.export
 import surfaces
 from pages.lib import figures, widgets
 from pages.lib.links import LinkGuard, presenter_mode, tr
@@ -18,6 +19,8 @@ DEFAULT_RACE = ("gd", "momentum", "adagrad", "rmsprop", "adam", "newton")
 
 present = presenter_mode()
 guard = LinkGuard(PAGE)
+if present:
+    widgets.presenter_style()
 side = st.sidebar
 widgets.language_switch(side)
 widgets.preset_picker(guard, side, PAGE)
@@ -86,6 +89,12 @@ if not present:
         widgets.update_rules(slots)
     with st.expander(tr(T, "derivatives"), expanded=False):
         widgets.derivatives(surface)
+    with st.expander(tr(COMMON, "exports"), expanded=False):
+        snippet = optim.export.python_snippet(
+            surface_id=surface_id, formula=formula, start=start, steps=steps, schedule=schedule, noise=noise,
+            seed=seed, runs=[{"name": s.label, "opt_id": s.opt_id, "hyper": dict(s.hyper)} for s in slots])
+        widgets.export_panel(fig, runs, [s.label for s in slots], snippet, key=PAGE)
     widgets.link_box()
 else:
+    widgets.autoplay()
     st.caption(tr(COMMON, "presenter_hint"))

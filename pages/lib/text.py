@@ -35,6 +35,12 @@ COMMON = {
         "{name} diverged at step {k}: its steps grew without bound, so the path stops there (marked ✕). Try a smaller learning rate.",
         "{name} 在第 {k} 步发散：步长无限增大，路径在此终止（✕ 标记）。请尝试更小的学习率。",
     ),
+    "exports_help": ("Take this view with you:", "带走当前视图："),
+    "export_html": ("Animation (offline HTML)", "动画（离线 HTML）"),
+    "export_csv": ("Every step (CSV)", "每一步数据（CSV）"),
+    "export_json": ("Every step (JSON)", "每一步数据（JSON）"),
+    "copy_python": ("Copy as Python: reproduces these runs with surfaces and optim", "复制为 Python：用 surfaces 与 optim 复现这些运行"),
+    "exports": ("Export", "导出"),
     "presenter_hint": ("Presenter mode: controls hidden. Remove present=1 from the link to edit.",
                        "演示模式：已隐藏控件。去掉链接中的 present=1 即可编辑。"),
 }

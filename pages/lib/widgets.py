@@ -314,3 +314,62 @@ def watch_caption(page: str) -> None:
     if preset is not None and preset.page == page:
         st.info(f"**{tr(COMMON, 'what_to_watch')}:** {preset.watch[LANGS.index(current_lang())]}",
                 icon=":material/visibility:")
+
+
+def export_panel(fig, runs, names, snippet: str, *, key: str) -> None:
+    """Downloads of the current view: offline HTML animation, CSV and JSON of every per-step
+    quantity, and a Python snippet that reproduces the runs with ``surfaces`` and ``optim``."""
+    from optim import export
+
+    st.caption(tr(COMMON, "exports_help"))
+    cols = st.columns(3)
+    cols[0].download_button(tr(COMMON, "export_html"), data=lambda: offline_html(fig), file_name="descent-lab.html",
+                            mime="text/html", key=f"{key}_html", icon=":material/movie:", on_click="ignore")
+    cols[1].download_button(tr(COMMON, "export_csv"), data=lambda: export.to_csv(runs, names),
+                            file_name="descent-lab-paths.csv", mime="text/csv", key=f"{key}_csv",
+                            icon=":material/table:", on_click="ignore")
+    cols[2].download_button(tr(COMMON, "export_json"), data=lambda: export.to_json(runs, names),
+                            file_name="descent-lab-paths.json", mime="application/json", key=f"{key}_json",
+                            icon=":material/data_object:", on_click="ignore")
+    st.caption(tr(COMMON, "copy_python"))
+    st.code(snippet, language="python")
+
+
+def offline_html(fig) -> str:
+    """A standalone page with plotly.js embedded: plays with no network."""
+    import plotly.io as pio
+
+    spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
+    return pio.to_html(spec, include_plotlyjs=True, full_html=True, validate=False,
+                       config={"displaylogo": False}, auto_play=False)
+
+
+def autoplay() -> None:
+    """Presenter mode: press the chart's Play button once it is drawn (no Python API for it)."""
+    import streamlit.components.v1 as components
+
+    components.html(
+        """<script>
+        const tryPlay = (n) => {
+          const doc = window.parent.document;
+          const btn = [...doc.querySelectorAll('.updatemenu-button')]
+              .find(b => (b.textContent || '').includes('Play'));
+          if (btn) { btn.dispatchEvent(new MouseEvent('click', {bubbles: true})); return; }
+          if (n > 0) setTimeout(() => tryPlay(n - 1), 300);
+        };
+        tryPlay(60);
+        </script>""",
+        height=0,
+    )
+
+
+def presenter_style() -> None:
+    """Presenter mode: no sidebar, no top bar, larger text (the figure enlarges itself)."""
+    st.markdown(
+        """<style>
+        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header {display: none !important;}
+        .block-container {padding-top: 1rem !important; max-width: 100% !important;}
+        .stMarkdown p, .stAlert p {font-size: 1.45rem !important;}
+        </style>""",
+        unsafe_allow_html=True,
+    )

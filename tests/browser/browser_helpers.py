@@ -34,3 +34,32 @@ def plotly_state(page, selector: str = ".js-plotly-plot") -> dict:
         }""",
         selector,
     )
+
+
+def head_positions(state) -> list[tuple[float, float]]:
+    """(x, y) of every path's moving head, from layout.meta.animated_traces = [trail, head]*n + 4 cursors."""
+    anim = state["meta"]["animated_traces"]
+    n_paths = (len(anim) - 4) // 2
+    return [(state["traces"][anim[2 * k + 1]]["x"][0], state["traces"][anim[2 * k + 1]]["y"][0])
+            for k in range(n_paths)]
+
+
+MAIN_CHART = "[data-testid='stMain'] .js-plotly-plot"  # the page body's first chart (not the sidebar's)
+
+
+def background_box(page, selector: str = MAIN_CHART):
+    """href and on-screen size of the surface image of the chart (None if absent)."""
+    return page.evaluate(
+        """(sel) => {
+            const gd = document.querySelector(sel);
+            const img = gd && gd.querySelector('.imagelayer image');
+            if (!img) return null;
+            const r = img.getBoundingClientRect();
+            return {href: img.getAttribute('href') || img.getAttribute('xlink:href') || '', w: r.width, h: r.height};
+        }""",
+        selector,
+    )
+
+
+def press_play(page, selector: str = MAIN_CHART) -> None:
+    page.locator(selector).first.locator("g.updatemenu-button", has_text="Play").first.click()
