@@ -68,6 +68,9 @@ def test_frames_update_only_animated_traces(himmelblau):
     kinds = [fig.data[i] for i in anim]
     assert [t.name for t in kinds[:4]] == ["a", "a", "b", "b"]  # trail, head per path
     assert all(t.name == "step cursor" for t in kinds[4:]) and len(kinds[4:]) == 4
+    meta = fig.layout.meta
+    assert meta["head_traces"] == [anim[1], anim[3]] and meta["trail_traces"] == [anim[0], anim[2]]
+    assert meta["cursor_traces"] == anim[4:]
     for fr in fig.to_plotly_json()["frames"]:
         assert list(fr["traces"]) == anim
         assert len(fr["data"]) == len(anim)

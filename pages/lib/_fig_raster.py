@@ -77,7 +77,7 @@ def png_data_uri(img: np.ndarray) -> str:
     if img.shape[-1] == 4 and (img[..., 3] == 255).all():
         img, mode = img[..., :3], "RGB"
     buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(img), mode=mode).save(buf, format="PNG", optimize=True)
+    Image.fromarray(np.ascontiguousarray(img), mode=mode).save(buf, format="PNG", compress_level=6)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 

@@ -348,7 +348,8 @@ def race_figure(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window
     ``[colour bar, iso-lines, critical points by kind..., for each path: full path (faint),
     diverged end marker (if diverged); panel lines...; ANIMATED: for each path: trail, head;
     then one cursor line per panel]``. ``fig.layout.meta["animated_traces"]`` lists the animated
-    indices, ``meta["frame_steps"]`` the step of each frame (frame names are the step numbers).
+    indices (also split as ``meta["trail_traces"]``, ``["head_traces"]``, ``["cursor_traces"]``),
+    ``meta["frame_steps"]`` the step of each frame (frame names are the step numbers).
 
     Frame data arrays are float32 base64 typed-array specs. With ``fast_frames`` (default) the
     frames skip plotly.py validation: inspect them with ``fig.to_plotly_json()["frames"]``, not
@@ -445,13 +446,13 @@ def race_figure(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window
     fig = go.Figure(data=traces)
     _attach_frames(fig, frames, fast_frames)
     _layout(fig, xs, ys, Z, log_scale, (xmin, xmax, ymin, ymax), steps, st, panels, panel_ranges, log_loss,
-            main_dom, panel_dom, top, height, colorscale, xlabel, ylabel, title, anim_idx, big)
+            main_dom, panel_dom, top, height, colorscale, xlabel, ylabel, title, anim_idx, big, len(paths))
     # cursors start at step 0
     return fig
 
 
 def _layout(fig, xs, ys, Z, log_scale, window, steps, st, panels, panel_ranges, log_loss, main_dom, panel_dom,
-            top, height, colorscale, xlabel, ylabel, title, anim_idx, big):
+            top, height, colorscale, xlabel, ylabel, title, anim_idx, big, n_paths):
     xmin, xmax, ymin, ymax = window
     x0, x1 = _cell_extent(xs)
     y0, y1 = _cell_extent(ys)
@@ -477,7 +478,10 @@ def _layout(fig, xs, ys, Z, log_scale, window, steps, st, panels, panel_ranges, 
         images=[dict(source=surface_image(xs, ys, Z, log_scale, colorscale), xref="x", yref="y",
                      x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0, xanchor="left", yanchor="top",
                      sizing="stretch", layer="below", opacity=0.9)],
-        meta=dict(animated_traces=anim_idx, frame_steps=[int(s) for s in steps]),
+        meta=dict(animated_traces=anim_idx, frame_steps=[int(s) for s in steps],
+                  trail_traces=[anim_idx[2 * k] for k in range(n_paths)],
+                  head_traces=[anim_idx[2 * k + 1] for k in range(n_paths)],
+                  cursor_traces=anim_idx[2 * n_paths:]),
     )
     if title:
         layout["title"] = dict(text=title, x=0.0, xanchor="left", font=dict(size=st["font"] + 3))
