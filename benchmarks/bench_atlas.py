@@ -4,7 +4,10 @@
 
 The machine is shared and noisy, so each time is also given as a ratio to a baseline measured
 in the same run, interleaved with the atlas runs: one 200 x 200 grid evaluation of
-Himmelblau's ``surface.f`` (what a page does to draw a contour plot). The algebra worker is
+Himmelblau's ``surface.f`` (what a page does to draw a contour plot). "Newton CPU s" is the CPU time of the calling thread (Newton
+search, classification, index check), "algebra CPU s" the child's CPU time for the exact job:
+unlike wall time, these two hardly depend on the machine's load.
+The algebra worker is
 started (and its start-up timed) before the table, as an app does at start-up with
 ``surfaces.atlas.warm_up()``; "cold" means an empty atlas cache.
 """
@@ -50,37 +53,42 @@ def main() -> int:
     rows = []
     baselines = []
     for sid, s in CATALOG.items():
-        times = []
+        times, cpus, acpus = [], [], []
         result = None
         for _ in range(args.runs):
             baselines.append(_baseline())
             atlas_mod.clear_cache()
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             result = atlas_mod.critical_points(s)
             times.append(time.perf_counter() - t)
+            cpus.append(time.thread_time() - c)
+            acpus.append(result.algebra_cpu or 0.0)
         med = statistics.median(times)
         counts = result.counts
         summary = ", ".join(f"{counts[k]} {k[:3]}" for k in ("minimum", "saddle", "maximum", "degenerate") if k in counts)
         if result.curves:
             summary += (", " if summary else "") + f"{len(result.curves)} curve"
-        rows.append((sid, med, max(times), result.method, summary or "none", result.notes))
+        if result.index_check is not None:
+            summary += f"; index {'ok' if result.index_check else 'FAILED'}"
+        rows.append((sid, med, max(times), statistics.median(cpus), statistics.median(acpus), result.method, summary or "none", result.notes))
 
     base = statistics.median(baselines)
-    header = f"{'surface':16s} {'median s':>9s} {'max s':>7s} {'x base':>8s}  {'method':16s} points"
+    header = (f"{'surface':16s} {'median s':>9s} {'max s':>7s} {'cpu s':>6s} {'alg cpu':>7s} {'x base':>7s}  "
+              f"{'method':16s} points")
     if args.markdown:
-        print("| surface | median s | max s | x baseline | method | critical points |")
-        print("|---|---:|---:|---:|---|---|")
+        print("| surface | median s | max s | Newton CPU s | algebra CPU s | x baseline | method | critical points |")
+        print("|---|---:|---:|---:|---:|---:|---|---|")
     else:
         print(header)
         print("-" * len(header))
     slow = []
-    for sid, med, worst, method, summary, notes in rows:
+    for sid, med, worst, cpu, acpu, method, summary, _notes in rows:
         if med > TARGET_S:
             slow.append(sid)
         if args.markdown:
-            print(f"| {sid} | {med:.3f} | {worst:.3f} | {med / base:.0f} | {method} | {summary} |")
+            print(f"| {sid} | {med:.3f} | {worst:.3f} | {cpu:.3f} | {acpu:.3f} | {med / base:.0f} | {method} | {summary} |")
         else:
-            print(f"{sid:16s} {med:9.3f} {worst:7.3f} {med / base:8.0f}  {method:16s} {summary}")
+            print(f"{sid:16s} {med:9.3f} {worst:7.3f} {cpu:6.3f} {acpu:7.3f} {med / base:7.0f}  {method:16s} {summary}")
     print()
     print(f"baseline (200x200 grid of Himmelblau's f): median {base * 1e3:.2f} ms over {len(baselines)} runs")
     print(f"algebra worker start-up (spawn + import SymPy + first job): {startup:.2f} s")

@@ -317,6 +317,7 @@ def _serve():
         if not line:
             continue
         job_id = None
+        cpu0 = time.process_time()
         try:
             job = json.loads(line)
             job_id = job.get("id")
@@ -325,6 +326,7 @@ def _serve():
         except Exception as exc:  # noqa: BLE001 - any failure becomes a note; Newton covers it
             reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
         reply["id"] = job_id
+        reply["cpu"] = time.process_time() - cpu0
         out.write(json.dumps(reply) + "\n")
         out.flush()
 

@@ -16,7 +16,8 @@ Two methods, merged:
    :class:`CriticalCurve` per irreducible factor, traced inside the window. SymPy has no timeout,
    so the algebra runs in a separate, persistent child interpreter (``_atlas_worker.py``,
    started with ``subprocess``: a fresh interpreter, safe from Streamlit's threads) that is
-   killed when a job overruns ``timeout`` seconds; the Newton search then stands alone and a
+   killed when a job overruns ``timeout`` seconds of its CPU time (read from /proc, so that a
+   loaded machine does not change the answer) or ``WALL_FACTOR`` (4) times that in wall time; the Newton search then stands alone and a
    note says so.
 2. **Multi-start Newton** (any surface): Levenberg-Marquardt-damped Newton on grad f = 0 with
    the exact Hessian, vectorized over a grid of seeds (24 x 24, refined to 48 x 48 and 96 x 96
@@ -72,6 +73,7 @@ from .surface import Surface, Window
 
 EIG_TOL = 1e-6
 DEFAULT_TIMEOUT = 2.0  # seconds for the exact algebra
+WALL_FACTOR = 4.0  # the algebra is killed after timeout s of its CPU time, or WALL_FACTOR * timeout wall
 STARTUP_TIMEOUT = 20.0  # seconds for the algebra worker to import SymPy before it is killed
 NEWTON_BUDGET = 0.6  # CPU seconds: no refinement pass starts that would end after this
 CACHE_SIZE = 64
@@ -158,6 +160,7 @@ class Atlas:
     # False, or None when it does not apply (curves, kinks, grad f vanishing on the boundary).
     index_check: bool | None = None
     boundary_winding: int | None = None
+    algebra_cpu: float | None = None  # CPU seconds the algebra child spent (None: it did not answer)
 
     def of_kind(self, kind: str) -> tuple[CriticalPoint, ...]:
         return tuple(p for p in self.points if p.kind == kind)
@@ -379,6 +382,15 @@ class _AlgebraWorker:
         line, _, self._buf = self._buf.partition(b"\n")
         return line
 
+    def _child_cpu(self) -> float | None:
+        """CPU seconds (user + system) the child has used, from /proc; None where unavailable."""
+        try:
+            with open(f"/proc/{self._proc.pid}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, AttributeError):
+            return None
+
     def warm_up(self):
         """Start the child now (it imports SymPy in the background, ~0.5 s)."""
         with self._lock:
@@ -414,12 +426,22 @@ class _AlgebraWorker:
             except (BrokenPipeError, OSError):
                 self._kill()
                 return None, "exact algebra failed: the worker exited"
-            deadline = time.monotonic() + timeout
+            # Limit: `timeout` seconds of the child's CPU time (load-independent, Linux /proc),
+            # and WALL_FACTOR * timeout of wall time in any case (the hard cap).
+            start = time.monotonic()
+            hard = start + WALL_FACTOR * timeout
+            cpu_start = self._child_cpu()
             while True:
-                line = self._readline(deadline)
+                now = time.monotonic()
+                line = self._readline(min(hard, now + 0.05)) if now < hard else None
                 if line is None:
-                    self._kill()
-                    return None, f"exact algebra timed out after {timeout:g} s; Newton search used"
+                    now = time.monotonic()
+                    used = self._child_cpu()
+                    over_cpu = used is None or cpu_start is None or used - cpu_start > timeout
+                    if now >= hard or (now - start > timeout and over_cpu) or self._proc.poll() is not None:
+                        self._kill()
+                        return None, f"exact algebra timed out after {timeout:g} s; Newton search used"
+                    continue
                 try:
                     reply = json.loads(line)
                 except ValueError:
@@ -992,6 +1014,7 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     exact_curves: list[CriticalCurve] = []
     complete = False
     exact_algo = "groebner"
+    algebra_cpu = None
     if algebra is not None:
         report(0.65, "waiting for the exact algebra")
         reply, note = algebra.join()
@@ -1013,6 +1036,7 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
                 exact_xy = pp[:, ok][:, keep]
             complete = bool(reply.get("zero_dimensional", False))
             exact_algo = str(reply.get("algorithm", "groebner"))
+            algebra_cpu = float(reply.get("cpu", 0.0))
             for extra in reply.get("notes", []):
                 notes.append("algebra: " + extra)
     report(0.8, "classifying")
@@ -1063,4 +1087,4 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
             )
     elapsed = time.perf_counter() - t0
     report(1.0, f"done in {elapsed:.2f} s")
-    return Atlas(tuple(points), tuple(curves), method, elapsed, tuple(notes), window, complete, index_ok, winding)
+    return Atlas(tuple(points), tuple(curves), method, elapsed, tuple(notes), window, complete, index_ok, winding, algebra_cpu)
