@@ -74,7 +74,9 @@ class Trajectory:
 class Fan:
     """Many starts at once: ``points`` (n+1, N, 2), ``loss`` (n+1, N), per-start ``status``
     (N,) strings and ``stop_step`` (N,) ints. After a start stops it is frozen: a converged
-    start holds its last point, a diverged start is NaN from the step after it diverged."""
+    start holds its last point, a diverged start is NaN from the step after it diverged.
+    ``points`` is a transposed view of coordinate-major memory (see :func:`_run`); use
+    ``np.ascontiguousarray`` if a consumer needs C order."""
 
     points: np.ndarray
     loss: np.ndarray
