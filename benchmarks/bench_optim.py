@@ -23,8 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import optim  # noqa: E402
-import surfaces  # noqa: E402
+import optim
+import surfaces
 
 SURFACE = surfaces.CATALOG["rosenbrock"]
 FAN_SURFACE = surfaces.CATALOG["himmelblau"]
@@ -76,13 +76,13 @@ def bench_single(repeats: int):
     for label, opt, cls_name, kwargs in CASES:
         run = ours(opt)
         assert run.steps == STEPS, f"{label} stopped early: {run.message}"
-        t_ours = [timed(lambda: ours(opt)) for _ in range(repeats)]
+        t_ours = [timed(lambda opt=opt: ours(opt)) for _ in range(repeats)]
         t_torch = None
         if torch is not None:
             final = torch_loop(torch, cls_name, kwargs)
             # Same run up to rounding (1000 steps amplify ulp differences a little; 100-step goldens agree to 1e-12).
             assert np.allclose(final, run.final, rtol=1e-6, atol=1e-9), (label, final, run.final)
-            t_torch = [timed(lambda: torch_loop(torch, cls_name, kwargs)) for _ in range(repeats)]
+            t_torch = [timed(lambda c=cls_name, kw=kwargs: torch_loop(torch, c, kw)) for _ in range(repeats)]
         rows.append((label, statistics.median(t_ours), statistics.median(t_torch) if t_torch else None))
     return rows, (torch.__version__ if torch is not None else None)
 

@@ -19,7 +19,16 @@ from .base import Optimizer, State
 from .newton import newton
 from .noise import GradientNoise
 from .sgd import gd, momentum, nesterov, sgd
-from .simulate import BOUND, GRAD_TOL, MAX_STEPS, STEP_TOL, Fan, Trajectory, simulate, simulate_many
+from .simulate import (
+    BOUND,
+    GRAD_TOL,
+    MAX_STEPS,
+    STEP_TOL,
+    Fan,
+    Trajectory,
+    simulate,
+    simulate_many,
+)
 from .specs import SPECS, Param, Spec, make
 
 OPTIMIZERS = {

@@ -15,9 +15,9 @@ a scheduler mutates the optimizer's learning rate behind its back.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 import numpy as np
 

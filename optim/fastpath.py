@@ -16,13 +16,13 @@ TypeError)`` and evaluates that step with ``value_and_grad`` instead, so the Num
 from __future__ import annotations
 
 import weakref
-from typing import Callable
+from collections.abc import Callable
 
 import sympy as sp
 
 ScalarEval = Callable[[float, float], tuple[float, float, float]]
 
-_CACHE: "weakref.WeakKeyDictionary[object, ScalarEval | None]" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[object, ScalarEval | None] = weakref.WeakKeyDictionary()
 
 
 def scalar_evaluator(surface) -> ScalarEval | None:
@@ -60,7 +60,7 @@ def _compile(surface) -> ScalarEval | None:
     y = symbols.get("y", sp.Dummy("y"))
     try:
         raw = sp.lambdify((x, y), exprs, modules="math", cse=True)
-    except Exception:  # a function the math printer cannot express: use the NumPy path
+    except Exception:  # noqa: BLE001 - any printer failure just means: use the NumPy path
         return None
 
     def evaluate(a: float, b: float) -> tuple[float, float, float]:
@@ -71,6 +71,6 @@ def _compile(surface) -> ScalarEval | None:
         evaluate(0.5, 0.25)
     except (ArithmeticError, ValueError, TypeError):
         pass  # a domain error at the probe point is fine: the caller falls back per step
-    except Exception:
+    except Exception:  # noqa: BLE001 - e.g. NameError for a function math lacks
         return None
     return evaluate

@@ -20,8 +20,8 @@ base lr, t the step from 0). Conventions, chosen where libraries differ:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .specs import Param
 

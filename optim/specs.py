@@ -6,8 +6,10 @@ the engine (a blow-up is still possible and is reported as "diverged", never rai
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from . import adam as _adam
 from . import adaptive as _adaptive
@@ -44,9 +46,11 @@ class Param:
             return value
         if self.kind == "int_list":
             return tuple(int(self._clip(int(v))) for v in (value or ()))
-        number = int(round(float(value))) if self.kind == "int" else float(value)
-        if number != number:  # NaN: no sensible clip
+        number = float(value)
+        if math.isnan(number):  # NaN: no sensible clip
             raise ValueError(f"{self.name} must be a number")
+        if self.kind == "int":
+            number = round(number)
         return type(number)(self._clip(number))
 
     def _clip(self, x):

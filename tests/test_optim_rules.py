@@ -10,6 +10,7 @@ import surfaces
 
 A = 4.0
 BOWL = surfaces.parse("2*x^2 + 2*y^2")  # f = a/2 (x^2 + y^2) with a = 4: grad = a theta
+TILTED = surfaces.parse("0.05*x + 4*(y - 0.1*x)^2")  # a narrow valley falling gently to the left
 
 
 class Quadratic:
@@ -79,12 +80,12 @@ def test_lecture_adagrad_with_inverse_sqrt_lr_equals_torch_adagrad():
 
 
 def test_lecture_adagrad_sigma_is_root_mean_square_and_can_shrink():
-    run = optim.simulate(surfaces.CATALOG["tilted_valley"], optim.adagrad_lecture(lr=0.1), (2.5, 1.5), 200)
+    run = optim.simulate(TILTED, optim.adagrad_lecture(lr=0.1), (2.5, 1.5), 200)
     g = run.seen_grad
     rms = np.sqrt(np.cumsum(g**2, axis=0) / np.arange(1, len(g) + 1)[:, None])
     np.testing.assert_allclose(run.state["sigma"], rms, rtol=1e-12)
     assert (np.diff(run.state["sigma"][:, 1]) < 0).any()  # the mean can fall: steps can grow
-    torch_sigma = optim.simulate(surfaces.CATALOG["tilted_valley"], optim.adagrad(lr=0.1), (2.5, 1.5), 200).state["sigma"]
+    torch_sigma = optim.simulate(TILTED, optim.adagrad(lr=0.1), (2.5, 1.5), 200).state["sigma"]
     assert (np.diff(torch_sigma, axis=0) >= 0).all()  # the sum never falls
 
 
@@ -127,7 +128,7 @@ def test_adamw_decay_is_decoupled_from_sigma():
     adam_delta, _ = optim.adam(lr=0.1).update(g, optim.adam().init(p), p, 0.1, 0)
     adamw_delta, st = optim.adamw(lr=0.1, weight_decay=0.5).update(g, optim.adamw().init(p), p, 0.1, 0)
     np.testing.assert_allclose(adamw_delta, adam_delta - 0.1 * 0.5 * p, rtol=1e-12)
-    l2_delta, st2 = optim.adam(lr=0.1, weight_decay=0.5).update(g, optim.adam().init(p), p, 0.1, 0)
+    _, st2 = optim.adam(lr=0.1, weight_decay=0.5).update(g, optim.adam().init(p), p, 0.1, 0)
     assert not np.allclose(st2["v"], st["v"])  # coupled decay enters v; decoupled does not
 
 
@@ -142,9 +143,9 @@ def test_nesterov_rules_follow_torch():
 def test_first_sgd_step_ignores_dampening_like_torch():
     p, g = np.array([1.0, 1.0]), np.array([2.0, -4.0])
     opt = optim.sgd(lr=0.1, momentum=0.9, dampening=0.5)
-    delta, state = opt.update(g, opt.init(p), p, 0.1, 0)
+    _, state = opt.update(g, opt.init(p), p, 0.1, 0)
     np.testing.assert_allclose(state["m"], g)
-    delta, state = opt.update(g, state, p, 0.1, 1)
+    _, state = opt.update(g, state, p, 0.1, 1)
     np.testing.assert_allclose(state["m"], 0.9 * g + 0.5 * g)
 
 
@@ -179,8 +180,8 @@ def test_updates_are_pure():
             p_copy, g_copy = p.copy(), g.copy()
             h = np.broadcast_to(np.eye(2) * 3.0, (2, 2, 2)) if opt.needs_hessian else None
             delta, new_state = opt.update(g, state, p, opt.lr, step, h)
-            for k in before:
-                np.testing.assert_array_equal(state[k], before[k], err_msg=f"{opt_id} mutated {k}")
+            for k, value in before.items():
+                np.testing.assert_array_equal(state[k], value, err_msg=f"{opt_id} mutated {k}")
             np.testing.assert_array_equal(p, p_copy)
             np.testing.assert_array_equal(g, g_copy)
             assert delta.shape == p.shape
