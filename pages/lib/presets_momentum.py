@@ -1,0 +1,214 @@
+"""Presets of the momentum page, its controls and the one mapping from controls to runs.
+
+No Streamlit here: the page builds its widgets from :data:`CONTROLS` and its runs from
+:func:`setup`; the tests read a preset with :func:`values_from_params` and run the very same
+:func:`setup`, so a preset that stops showing its claim fails a test.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import surfaces
+
+from .presets import Preset
+
+PAGE = "momentum"
+
+
+# --- controls (shared with the warm-up page) ---------------------------------------------------
+@dataclass(frozen=True)
+class Control:
+    """One URL parameter of a lesson page: its kind, default and bounds (as the widget has them).
+
+    ``kind`` is number | optional (number or empty) | integer | toggle | select. A select's URL
+    value is the option's LABEL (``label(option)``), as Streamlit's bound selectbox writes it.
+    """
+
+    key: str
+    kind: str
+    default: Any
+    lo: float | None = None
+    hi: float | None = None
+    options: tuple = ()
+    label: Callable[[Any], str] = field(default=str, compare=False)
+
+    def parse(self, raw: str | None):
+        """The widget value a link string gives (the default when it is missing or invalid)."""
+        if raw is None:
+            return self.default
+        raw = str(raw)
+        try:
+            if self.kind == "toggle":
+                return raw.lower() == "true" if raw.lower() in ("true", "false") else self.default
+            if self.kind == "select":
+                labels = [self.label(o) for o in self.options]
+                return self.options[labels.index(raw)] if raw in labels else self.default
+            if self.kind == "optional" and raw == "":
+                return None
+            value = float(raw)
+            if not (math.isfinite(value) and self.lo <= value <= self.hi):
+                return self.default
+            if self.kind == "integer":
+                return int(value) if value == int(value) else self.default
+            return value
+        except (ValueError, TypeError, OverflowError):
+            return self.default
+
+
+def values_from_params(controls: Mapping[str, Control], params: Mapping[str, str]) -> dict[str, Any]:
+    """Every control's value for a link's parameters (a preset's ``params``)."""
+    return {key: c.parse(params.get(key)) for key, c in controls.items()}
+
+
+def make_widget(guard, where, control: Control, label: str, **kw):
+    """The URL-bound widget of ``control`` made through a page's LinkGuard (same default and bounds)."""
+    c = control
+    if c.kind in ("number", "optional"):
+        return guard.number(where, label, c.key, c.default, c.lo, c.hi, optional=c.kind == "optional", **kw)
+    if c.kind == "integer":
+        return guard.integer(where, label, c.key, c.default, int(c.lo), int(c.hi), **kw)
+    if c.kind == "toggle":
+        return guard.toggle(where, label, c.key, c.default, **kw)
+    if c.kind == "select":
+        return guard.select(where, label, c.key, list(c.options), c.default, format_func=c.label, **kw)
+    raise ValueError(f"unknown control kind {c.kind!r}")
+
+
+def surface_title(surface_id: str) -> str:
+    return surfaces.CATALOG[surface_id].title
+
+
+MAX_STEPS = 2000
+
+CONTROLS: dict[str, Control] = {c.key: c for c in (
+    Control("surface", "select", "two_dips", options=tuple(surfaces.CATALOG), label=surface_title),
+    Control("x0", "optional", None, -1e3, 1e3),
+    Control("y0", "optional", None, -1e3, 1e3),
+    Control("steps", "integer", 200, 10, MAX_STEPS),
+    Control("lr", "number", 0.05, 1e-5, 10.0),
+    Control("lam", "number", 0.9, 0.0, 0.999),
+    Control("gd", "toggle", True),
+    Control("torch", "toggle", False),
+    Control("nesterov", "toggle", False),
+    Control("decay", "toggle", False),
+    Control("decay_at", "integer", 3, 1, MAX_STEPS),
+    Control("gamma", "number", 0.2, 0.01, 1.0),
+    Control("t", "integer", 6, 1, MAX_STEPS),
+)}
+
+
+# --- controls -> runs ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RunSpec:
+    """One path of the page: ``key`` names its role (gd | lecture | torch | nesterov)."""
+
+    key: str
+    opt_id: str
+    hyper: tuple  # sorted (name, value) pairs
+    schedule: tuple  # (kind, sorted params, warm-up steps) as pages.lib.runs expects
+    color: str
+    dash: str = "solid"
+
+
+@dataclass(frozen=True)
+class Setup:
+    surface_id: str
+    start: tuple[float, float]
+    steps: int
+    runs: tuple[RunSpec, ...]
+    noise: tuple[float, int] = (0.0, 1)
+    seed: int = 0
+
+    def args(self, run: RunSpec) -> tuple:
+        """Arguments of ``pages.lib.runs.run_optimizer`` for one run (the page and the tests)."""
+        return (self.surface_id, "", run.opt_id, run.hyper, self.start, self.steps, run.schedule,
+                self.noise, self.seed)
+
+    def run(self, key: str) -> RunSpec | None:
+        return next((r for r in self.runs if r.key == key), None)
+
+
+COLORS = {"gd": "#E69F00", "lecture": "#56B4E9", "torch": "#009E73", "nesterov": "#CC79A7"}  # Okabe-Ito
+
+
+def setup(values: Mapping[str, Any]) -> Setup:
+    """The runs the page shows for these control values.
+
+    Gradient descent and the three momentum forms share one lr eta and one lambda; the step
+    decay (``decay``) multiplies every lr by gamma from step ``decay_at`` on (torch MultiStepLR
+    with one milestone), the same schedule for all of them.
+    """
+    surface = surfaces.CATALOG[values["surface"]]
+    sx, sy = surface.starts[0]
+    start = (float(sx if values["x0"] is None else values["x0"]), float(sy if values["y0"] is None else values["y0"]))
+    steps = int(values["steps"])
+    lr, lam = float(values["lr"]), float(values["lam"])
+    if values["decay"]:
+        schedule = ("multistep", (("gamma", float(values["gamma"])), ("milestones", (int(values["decay_at"]),))), 0)
+    else:
+        schedule = ("constant", (), 0)
+    runs = []
+    if values["gd"]:
+        runs.append(RunSpec("gd", "gd", (("lr", lr),), schedule, COLORS["gd"]))
+    runs.append(RunSpec("lecture", "momentum", (("lr", lr), ("momentum", lam)), schedule, COLORS["lecture"]))
+    if values["torch"]:
+        runs.append(RunSpec("torch", "sgd", (("lr", lr), ("momentum", lam)), schedule, COLORS["torch"], "dash"))
+    if values["nesterov"]:
+        runs.append(RunSpec("nesterov", "nesterov", (("lr", lr), ("momentum", lam)), schedule,
+                            COLORS["nesterov"]))
+    return Setup(values["surface"], start, steps, tuple(runs))
+
+
+# --- presets ------------------------------------------------------------------------------------
+_TWO_DIPS = {"surface": surface_title("two_dips"), "x0": "2.2", "y0": "0.8", "steps": "200", "lr": "0.05",
+             "lam": "0.9"}
+
+PRESETS = [
+    Preset(
+        "momentum_two_dips", PAGE,
+        ("Momentum rolls past a shallow dip", "Momentum 冲过浅坑"),
+        ("Same start, same η: gradient descent stops in the first dip, momentum reaches the deeper one.",
+         "同一起点、同一 η：gradient descent 停在第一个浅坑里，momentum 冲进更深的坑。"),
+        ("Watch the orange gradient-descent path stop in the shallow dip at x ≈ 1.30 while the blue momentum "
+         "path rolls over the ridge and settles in the deeper dip at x ≈ −1.51.",
+         "看橙色的 gradient descent 停在 x ≈ 1.30 的浅坑里，而蓝色的 momentum 越过山脊，停在 x ≈ −1.51 的更深的坑里。"),
+        {**_TWO_DIPS, "gd": "true", "t": "6"},
+    ),
+    Preset(
+        "momentum_weighted_sum", PAGE,
+        ("The movement is a weighted sum of past gradients", "Movement 是过去所有 gradient 的加权和"),
+        ("On the ridge the gradient points back, but the old gradients still push forward.",
+         "在山脊上 gradient 指向回头路，但过去的 gradient 仍然推着它向前。"),
+        ("Watch the arrows at step 5: the new gradient step −ηg points back towards the shallow dip, but λm, "
+         "the sum of the older gradients, is longer, so the movement m still goes over the ridge.",
+         "看第 5 步的箭头：新的 gradient step −ηg 指回浅坑，但 λm（过去 gradient 的加权和）更长，"
+         "所以 movement m 仍然越过山脊。"),
+        {**_TWO_DIPS, "gd": "false", "t": "5"},
+    ),
+    Preset(
+        "momentum_forms_constant", PAGE,
+        ("Lecture form = PyTorch form at a constant lr", "固定 lr 时课程写法 = PyTorch 写法"),
+        ("m = λm − ηg and b = μb + g, θ −= lr·b trace the same points when η is constant.",
+         "η 不变时，m = λm − ηg 与 b = μb + g、θ −= lr·b 走出完全相同的点。"),
+        ("Watch the dashed green PyTorch path lie exactly on the blue lecture path (gap 0), while Nesterov, "
+         "which looks ahead, brakes before the ridge and stays in the shallow dip.",
+         "看绿色虚线（PyTorch 写法）与蓝色（课程写法）完全重合（差距为 0），而会“向前看”的 Nesterov "
+         "在山脊前刹车，留在浅坑里。"),
+        {**_TWO_DIPS, "gd": "false", "torch": "true", "nesterov": "true", "t": "6"},
+    ),
+    Preset(
+        "momentum_forms_decay", PAGE,
+        ("…and different under a schedule", "……在学习率调度下则不同"),
+        ("Cut η five-fold at step 3: PyTorch's buffer shrinks at once, the lecture's movement keeps its speed.",
+         "在第 3 步把 η 降为五分之一：PyTorch 的 buffer 立刻整体缩小，课程写法的 movement 保持原速。"),
+        ("Watch the dashed green PyTorch path and the blue lecture path part at step 4: PyTorch's form loses "
+         "its speed with the lr cut and falls back into the shallow dip; the lecture's form rolls on to the deep one.",
+         "看绿色虚线（PyTorch）与蓝色（课程写法）在第 4 步分开：PyTorch 写法随 lr 降低立刻失速，"
+         "落回浅坑；课程写法继续滚进深坑。"),
+        {**_TWO_DIPS, "gd": "false", "torch": "true", "nesterov": "false", "decay": "true", "decay_at": "3",
+         "gamma": "0.2", "t": "4"},
+    ),
+]

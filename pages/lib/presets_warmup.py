@@ -1,0 +1,99 @@
+"""Presets of the warm-up page, its controls and the one mapping from controls to runs.
+
+No Streamlit here (see :mod:`pages.lib.presets_momentum` for the pattern): the page builds its
+widgets from :data:`CONTROLS` and its runs from :func:`setup`; the tests run the same
+:func:`setup` on each preset's link parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import optim
+import surfaces
+
+from .presets import Preset
+from .presets_momentum import Control, RunSpec, Setup, make_widget, surface_title, values_from_params  # noqa: F401
+
+PAGE = "warmup"
+MAX_STEPS = 2000
+OPTIMIZERS = ("rmsprop", "adam")
+
+
+def optimizer_title(opt_id: str) -> str:
+    return optim.SPECS[opt_id].title
+
+
+CONTROLS: dict[str, Control] = {c.key: c for c in (
+    Control("surface", "select", "elongated_bowl", options=tuple(surfaces.CATALOG), label=surface_title),
+    Control("x0", "optional", None, -1e3, 1e3),
+    Control("y0", "optional", None, -1e3, 1e3),
+    Control("steps", "integer", 200, 10, MAX_STEPS),
+    Control("opt", "select", "rmsprop", options=OPTIMIZERS, label=optimizer_title),
+    Control("lr", "number", 0.5, 1e-5, 10.0),
+    Control("alpha", "number", 0.99, 0.5, 0.9999),
+    Control("warmup", "integer", 40, 1, MAX_STEPS),
+    Control("cosine", "toggle", False),
+    Control("lecture", "toggle", True),
+    Control("noise", "number", 0.0, 0.0, 100.0),
+    Control("batch", "integer", 1, 1, 4096),
+    Control("seed", "integer", 0, 0, 2**31 - 1),
+)}
+
+COLORS = {"none": "#D55E00", "warm": "#56B4E9", "cosine": "#009E73", "lecture": "#CC79A7"}  # Okabe-Ito
+NO_SCHEDULE = ("constant", (), 0)
+
+
+def setup(values: Mapping[str, Any]) -> Setup:
+    """The runs of the warm-up page for these control values.
+
+    ``none``: the optimizer at a constant lr; ``warm``: the same with a linear warm-up over
+    ``warmup`` steps (from 0, then constant); ``cosine`` (toggle): warm-up then cosine decay to 0
+    over the rest; ``lecture`` (toggle, RMSProp only): the lecture's RMSProp (sigma^0 = |g^0|)
+    at the same constant lr. All see the same gradient noise (same seed).
+    """
+    surface = surfaces.CATALOG[values["surface"]]
+    sx, sy = surface.starts[0]
+    start = (float(sx if values["x0"] is None else values["x0"]), float(sy if values["y0"] is None else values["y0"]))
+    steps, lr, opt = int(values["steps"]), float(values["lr"]), values["opt"]
+    warm = min(int(values["warmup"]), steps)
+    hyper = (("alpha", float(values["alpha"])), ("lr", lr)) if opt == "rmsprop" else (("lr", lr),)
+    runs = [RunSpec("none", opt, hyper, NO_SCHEDULE, COLORS["none"]),
+            RunSpec("warm", opt, hyper, ("constant", (), warm), COLORS["warm"])]
+    if values["cosine"]:
+        runs.append(RunSpec("cosine", opt, hyper, ("cosine", (), warm), COLORS["cosine"]))
+    if values["lecture"] and opt == "rmsprop":
+        runs.append(RunSpec("lecture", "rmsprop_lecture", hyper, NO_SCHEDULE, COLORS["lecture"], "dot"))
+    noise = (float(values["noise"]), int(values["batch"]))
+    return Setup(values["surface"], start, steps, tuple(runs), noise, int(values["seed"]))
+
+
+_BOWL = {"surface": surface_title("elongated_bowl"), "x0": "-3.5", "y0": "1.2"}
+
+PRESETS = [
+    Preset(
+        "warmup_rmsprop_jump", PAGE,
+        ("RMSProp's first jump, and warm-up", "RMSProp 的第一步暴冲与 warm-up"),
+        ("torch's RMSProp starts its average at 0: the first step is 10× lr. Warm-up keeps it calm.",
+         "torch 的 RMSProp 从 0 开始累积平均：第一步是 lr 的 10 倍。Warm-up 让它平稳起步。"),
+        ("Watch the red path (no warm-up) jump by 5 in each coordinate at its first step, far out of the valley, "
+         "while the blue path (40-step warm-up) and the lecture's RMSProp (purple dots, σ⁰ = |g⁰|) walk calmly in.",
+         "看红色路径（没有 warm-up）第一步在每个坐标上各跳 5，远远冲出山谷；而蓝色路径（40 步 warm-up）"
+         "和课程写法的 RMSProp（紫色点线，σ⁰ = |g⁰|）平稳地走进谷底。"),
+        {**_BOWL, "steps": "200", "opt": optimizer_title("rmsprop"), "lr": "0.5", "alpha": "0.99", "warmup": "40",
+         "cosine": "false", "lecture": "true", "noise": "0"},
+    ),
+    Preset(
+        "warmup_adam_noise", PAGE,
+        ("Adam under gradient noise: warm-up, then cosine decay", "有 gradient 噪声时的 Adam：先 warm-up，再 cosine 衰减"),
+        ("Noisy gradients: full-size early steps without warm-up, a calm start with it, a quiet end with cosine decay.",
+         "Gradient 有噪声：不 warm-up 时一开始就迈满步，warm-up 让起步平稳，cosine 衰减让结尾安静。"),
+        ("Watch the red path (no warm-up) take full-size steps in noisy directions from step 0, the blue and green "
+         "paths start small while Adam's averages fill up, and only the green one (cosine decay) stops jittering "
+         "near the minimum at the end.",
+         "看红色路径（没有 warm-up）从第 0 步起就沿噪声方向迈出满步；蓝色和绿色路径在 Adam 的平均值积累起来之前"
+         "只迈小步；最后只有绿色路径（cosine 衰减）在极小值附近不再抖动。"),
+        {**_BOWL, "steps": "300", "opt": optimizer_title("adam"), "lr": "0.5", "warmup": "60", "cosine": "true",
+         "noise": "5", "batch": "1", "seed": "0"},
+    ),
+]
