@@ -17,7 +17,7 @@ Two methods, merged:
    so the algebra runs in a separate, persistent child interpreter (``_atlas_worker.py``,
    started with ``subprocess``: a fresh interpreter, safe from Streamlit's threads) that is
    killed when a job overruns ``timeout`` seconds of its CPU time (read from /proc, so that a
-   loaded machine does not change the answer) or ``WALL_FACTOR`` (4) times that in wall time; the Newton search then stands alone and a
+   loaded machine does not change the answer) or ``WALL_FACTOR`` (2.5) times that in wall time; the Newton search then stands alone and a
    note says so.
 2. **Multi-start Newton** (any surface): Levenberg-Marquardt-damped Newton on grad f = 0 with
    the exact Hessian, vectorized over a grid of seeds (24 x 24, refined to 48 x 48 and 96 x 96
@@ -73,10 +73,11 @@ from .surface import Surface, Window
 
 EIG_TOL = 1e-6
 DEFAULT_TIMEOUT = 2.0  # seconds for the exact algebra
-WALL_FACTOR = 4.0  # the algebra is killed after timeout s of its CPU time, or WALL_FACTOR * timeout wall
+WALL_FACTOR = 2.5  # the algebra is killed after timeout s of its CPU time, or WALL_FACTOR * timeout wall
 STARTUP_TIMEOUT = 20.0  # seconds for the algebra worker to import SymPy before it is killed
 NEWTON_BUDGET = 0.6  # CPU seconds: no refinement pass starts that would end after this
 CACHE_SIZE = 64
+MAX_POINTS = 1000  # a page cannot show more; also bounds the classification work
 
 MINIMUM, MAXIMUM, SADDLE, DEGENERATE = "minimum", "maximum", "saddle", "degenerate"
 
@@ -656,6 +657,7 @@ def _newton_curves(surface, pts: list[CriticalPoint], link: float, min_points: i
             and np.max(np.abs(p.eigenvalues)) > EIG_TOL * 10 * max(1.0, np.max(np.abs(p.eigenvalues)))]
     if len(cand) < min_points:
         return [], pts
+    cand = cand[:1500]  # bounds the pairwise-distance matrix (curve samples are dense anyway)
     xy = np.array([[p.x, p.y] for p in cand])
     n = len(xy)
     d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
@@ -803,12 +805,31 @@ def _rank_one(surface: Surface, xy: np.ndarray) -> np.ndarray:
     return np.isfinite(det) & (norm > 0) & (np.abs(det) <= 1e-6 * np.maximum(norm, 1.0) * norm)
 
 
+def _locally_critical(surface: Surface, p: np.ndarray, gn: np.ndarray, delta: float) -> np.ndarray:
+    """|grad| at p must be tiny compared with |grad| a little way off (delta, 4 directions).
+
+    The global tolerance is relative to the typical |grad| over the window; on a surface with a
+    huge dynamic range ((x + y + 1)^40 ...) that admits flat stretches where grad f is small but
+    not zero. A true critical point stands out against its own neighbourhood."""
+    if p.shape[1] == 0:
+        return np.zeros(0, dtype=bool)
+    best = np.zeros(p.shape[1])
+    with np.errstate(all="ignore"):
+        for dx, dy in ((delta, 0.0), (-delta, 0.0), (0.0, delta), (0.0, -delta)):
+            g = surface.grad(p[0] + dx, p[1] + dy)
+            n = np.hypot(g[0], g[1])
+            best = np.fmax(best, np.where(np.isfinite(n), n, 0.0))
+    return gn <= 1e-4 * best
+
+
 def _search(surface: Surface, window: Window, n: int, iterations: int = 60, shift: float = 0.0):
     """One multi-start pass: converged, deduplicated points (2, k) inside the window and |grad|."""
     diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
     gtol = 1e-8 * max(1.0, _grad_scale(surface, window))
     p, gn = _newton(surface, _seeds(window, n, shift), iterations, max_step=0.2 * diag, done_tol=1e-4 * gtol)
     ok = np.isfinite(gn) & (gn <= gtol) & _inside(p, window, 1e-9 * diag)
+    p, gn = p[:, ok], gn[ok]
+    ok = _locally_critical(surface, p, gn, 1e-4 * diag)
     p, gn = p[:, ok], gn[ok]
     # Points with one zero eigenvalue may be samples of a whole critical curve: keep them
     # only as samples, about 1/100 of the window apart (cheap, and enough to draw the curve).
@@ -1009,6 +1030,11 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
         n *= factor
     newton_incomplete = new > 0 and passes >= 2
 
+    if found.shape[1] > MAX_POINTS:
+        order = np.argsort(found_g, kind="stable")[:MAX_POINTS]
+        notes.append(f"more than {MAX_POINTS} critical points: only the {MAX_POINTS} with the smallest |grad| are listed")
+        found, found_g = found[:, order], found_g[order]
+
     # Exact results
     exact_xy = np.zeros((2, 0))
     exact_curves: list[CriticalCurve] = []
@@ -1078,7 +1104,8 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     if any(c.source == "newton" for c in curves):
         notes.append("a non-isolated set of critical points was detected numerically and reported as a curve")
     index_ok, winding = None, None
-    if not curves and not any(p.source == "nonsmooth" for p in points):
+    if not curves and not (not surface.is_polynomial and _kink_arguments(surface.expr)):
+        # (a kink makes grad f discontinuous: its winding number means nothing)
         index_ok, winding = _index_check(surface, points, window)
         if index_ok is False:
             notes.append(

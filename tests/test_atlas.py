@@ -338,3 +338,13 @@ def test_poincare_hopf_index_check():
     assert ok is False and w == 1
     # not applicable with a curve of critical points
     assert critical_points(CATALOG["lecture"]).index_check is None
+
+
+def test_flat_stretches_of_a_wild_polynomial_are_not_critical_points():
+    # (x + y + 1)^40 (x - y)^20 is ~0 along two lines, where grad f ~ (3x^2, -1) is small
+    # against the window's typical |grad| (~1e30) but not zero: no point may be reported there.
+    s = surfaces.parse("(x + y + 1)^40*(x - y)^20 + x^3 - y")
+    atlas = critical_points(s, timeout=0.2)
+    for p in atlas.points:
+        assert p.grad_norm <= 1e-6 * max(1.0, float(np.max(np.abs(s.hessian(p.x, p.y)))))
+    assert len(atlas.points) < 50
