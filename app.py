@@ -1,14 +1,12 @@
 """Descent Lab: entry point. Every page is registered explicitly with st.navigation."""
 
-from pathlib import Path
-
 import streamlit as st
 
 st.set_page_config(page_title="Descent Lab", page_icon=":material/landscape:", layout="wide")
 
 # (file, title, icon, url_path). The url_path is what links and presets name.
 PAGES = [
-    ("pages/home.py", "Home", ":material/home:", "home"),
+    ("pages/home.py", "Home", ":material/home:", ""),  # the default page lives at "/"
     ("pages/playground.py", "Playground", ":material/sports_score:", "playground"),
     ("pages/critical_points.py", "Critical points", ":material/change_history:", "critical"),
     ("pages/batch_size.py", "Batch size", ":material/stacks:", "batch"),
@@ -18,8 +16,7 @@ PAGES = [
 ]
 
 navigation = st.navigation(
-    [st.Page(path, title=title, icon=icon, url_path=url, default=(url == "home")) for path, title, icon, url in PAGES
-     if (Path(__file__).parent / path).exists()],
+    [st.Page(path, title=title, icon=icon, url_path=url or None, default=not url) for path, title, icon, url in PAGES],
     position="top",
 )
 navigation.run()
