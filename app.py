@@ -2,7 +2,19 @@
 
 import streamlit as st
 
+import surfaces.atlas
+
 st.set_page_config(page_title="Descent Lab", page_icon=":material/landscape:", layout="wide")
+
+
+@st.cache_resource
+def _start_workers() -> bool:
+    """Once per server: start the critical-point algebra process (it imports SymPy, ~1 s)."""
+    surfaces.atlas.warm_up()
+    return True
+
+
+_start_workers()
 
 # (file, title, icon, url_path). The url_path is what links and presets name.
 PAGES = [

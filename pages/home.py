@@ -1,14 +1,48 @@
-"""Home: what each page teaches."""
+"""Home: what each page teaches, and the gallery of presets (each card opens its page)."""
 
 import streamlit as st
 
 from pages.lib import widgets
-from pages.lib.links import tr
-from pages.lib.text import COMMON, HOME as T
+from pages.lib.gallery import thumbnail_file
+from pages.lib.links import current_lang, tr
+from pages.lib.presets import PRESETS
+from pages.lib.text import COMMON, HOME as T, LANGS
+
+PAGE_FILES = {
+    "playground": ("pages/playground.py", "Playground", ":material/sports_score:", "playground_blurb"),
+    "critical": ("pages/critical_points.py", "Critical points", ":material/change_history:", "critical_blurb"),
+    "batch": ("pages/batch_size.py", "Batch size", ":material/stacks:", "batch_blurb"),
+    "momentum": ("pages/momentum.py", "Momentum", ":material/speed:", "momentum_blurb"),
+    "adaptive": ("pages/adaptive.py", "Adaptive LR", ":material/tune:", "adaptive_blurb"),
+    "warmup": ("pages/warmup.py", "Warm-up", ":material/trending_up:", "warmup_blurb"),
+}
+CARDS_PER_ROW = 4
 
 widgets.language_switch(st.sidebar)
-st.title(tr(COMMON, "app_title"))
+lang = LANGS.index(current_lang())
+st.markdown(f"## {tr(COMMON, 'app_title')}")
 st.write(tr(T, "tagline"))
-st.subheader(tr(T, "pages"))
-st.page_link("pages/playground.py", label="Playground", icon=":material/sports_score:")
-st.caption(tr(T, "playground_blurb"))
+
+cols = st.columns(3)
+for i, (page, (path, title, icon, blurb)) in enumerate(PAGE_FILES.items()):
+    with cols[i % 3]:
+        st.page_link(path, label=title, icon=icon, query_params={"lang": current_lang()} if lang else None)
+        st.caption(tr(T, blurb))
+
+st.markdown(f"### {tr(T, 'gallery')}")
+st.caption(tr(T, "gallery_help"))
+presets = list(PRESETS.values())
+for start in range(0, len(presets), CARDS_PER_ROW):
+    row = st.columns(CARDS_PER_ROW)
+    for col, preset in zip(row, presets[start:start + CARDS_PER_ROW]):
+        with col.container(border=True):
+            picture = thumbnail_file(preset.id)
+            if picture.exists():
+                st.image(str(picture), width="stretch")
+            st.markdown(f"**{preset.title[lang]}**")
+            st.caption(preset.blurb[lang])
+            params = {"v": "1", "preset": preset.id, **preset.params}
+            if lang:
+                params["lang"] = current_lang()
+            st.page_link(PAGE_FILES[preset.page][0], label=tr(T, "open"), icon=":material/play_arrow:",
+                         query_params=params)
