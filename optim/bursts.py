@@ -67,6 +67,7 @@ def find_bursts(traj, axis: int = 1, *, k: float = 4.0, window: int = 50, histor
             hits.append(t)
     steps: list[int] = []
     sizes: list[float] = []
+    last = -gap
     for t in hits:
         if steps and t - last < gap:
             sizes[-1] = max(sizes[-1], float(u[t]))
