@@ -80,7 +80,7 @@ def _distance(point) -> float:
     return float(np.linalg.norm(np.asarray(point, float) - x_min))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@widgets.cached_figure(32)
 def effective_lr_figure(series, threshold, h_yy, marks, labels, big):
     """η_t/σ_y (|Δy|/|g_y|) per optimizer on a log axis, the stability limit 2/h_yy, burst markers."""
     fig = go.Figure()

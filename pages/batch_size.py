@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 import optim
 from optim.minibatch import resample_by_epoch, simulate_minibatch, tradeoff, updates_per_epoch
 from pages.lib import figures, widgets
-from pages.lib.links import LinkGuard, presenter_mode, tr
+from pages.lib.links import LinkGuard, current_lang, presenter_mode, tr
 from pages.lib.text_batch import BATCH as T
 from surfaces import datasets
 
@@ -87,7 +87,7 @@ def _name(b: int, n: int) -> str:
     return tr(T, "full", b=b) if b == n else tr(T, "bname", b=b)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@widgets.cached_figure(32)
 def race_cached(dataset_id: str, runs_key: tuple, names: tuple, colors: tuple, epochs: int, big: bool, _runs):
     """The race on the epoch clock (``runs_key`` identifies ``_runs``, which is not hashed)."""
     data = datasets.get(dataset_id)
@@ -128,7 +128,9 @@ def _epoch_axes(fig, k: int, t: np.ndarray) -> None:
             ax.title.text = tr(T, "axis_epoch")
 
 
-def _curves_figure(runs, names, colors) -> go.Figure:
+@widgets.cached_figure(32)
+def _curves_figure(runs_key: tuple, names: tuple, colors: tuple, _runs) -> go.Figure:
+    runs = _runs
     fig = make_subplots(rows=1, cols=2, subplot_titles=(tr(T, "per_update"), tr(T, "per_epoch")),
                         horizontal_spacing=0.08)
     for run, name, color in zip(runs, names, colors):
@@ -145,7 +147,9 @@ def _curves_figure(runs, names, colors) -> go.Figure:
     return fig
 
 
-def _tradeoff_figure(tr_all, batch_list, colors) -> go.Figure:
+@widgets.cached_figure(32)
+def _tradeoff_figure(trade_key: tuple, batch_list: tuple, colors: tuple, _tr_all) -> go.Figure:
+    tr_all = _tr_all
     B = tr_all.batch_sizes
     titles = (tr(T, "t_update"), tr(T, "t_epoch"), tr(T, "t_noise"), tr(T, "t_updates"))
     fig = make_subplots(rows=1, cols=4, subplot_titles=titles, horizontal_spacing=0.06)
@@ -330,14 +334,16 @@ st.dataframe(rows, hide_index=True, width="stretch")
 if not present:
     st.subheader(tr(T, "curves"))
     st.caption(tr(T, "curves_caption"))
-    st.plotly_chart(_curves_figure(runs, names, colors), key=f"{PAGE}_curves", theme=None,
+    st.plotly_chart(_curves_figure((runs_key, current_lang()), tuple(names), tuple(colors), runs), key=f"{PAGE}_curves", theme=None,
                     config={"displayModeBar": False})
 
     st.subheader(tr(T, "tradeoff"))
     all_b = np.arange(1, data.n + 1)
     trade = tradeoff(all_b, data.n, parallel, data, start)
     st.caption(tr(T, "tradeoff_caption", n=data.n, p=parallel, pt=f"({start[0]:g}, {start[1]:g})"))
-    st.plotly_chart(_tradeoff_figure(trade, batch_list, colors), key=f"{PAGE}_tradeoff", theme=None,
+    st.plotly_chart(
+        _tradeoff_figure((dataset_id, int(parallel), tuple(start), current_lang()), tuple(batch_list), tuple(colors),
+                         trade), key=f"{PAGE}_tradeoff", theme=None,
                     config={"displayModeBar": False})
     small, large = min(batch_list), max(batch_list)
     if small != large:

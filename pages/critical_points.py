@@ -138,7 +138,7 @@ def atlas_with_progress(surface_id: str, formula: str, window: tuple):
     return atlas
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@widgets.cached_figure(32)
 def map_figure(surface_id: str, formula: str, window: tuple, log_colour: bool, points: tuple, curves: tuple,
                arrows: bool, inspect: tuple, big: bool):
     """Static map: surface image, iso-lines, markers by kind, curves, eigenvector arrows, the ring.
@@ -206,7 +206,7 @@ def map_figure(surface_id: str, formula: str, window: tuple, log_colour: bool, p
     return fig
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@widgets.cached_figure(32)
 def taylor_figure(surface_id: str, formula: str, center: tuple, radius: float, title: str, big: bool):
     """The surface (filled contours) and its second-order Taylor model (dashed) around ``center``."""
     surface = get_surface(surface_id, formula)
@@ -249,7 +249,7 @@ def taylor_figure(surface_id: str, formula: str, center: tuple, radius: float, t
     return fig
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@widgets.cached_figure(32)
 def lab_race_figure(surface_id: str, formula: str, window: tuple, log_colour: bool, paths: tuple,
                     points: tuple, big: bool):
     xs, ys, Z = surface_grid(surface_id, formula, window)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.lib import widgets
 from pages.lib.gallery import thumbnail_file
-from pages.lib.links import current_lang, tr
+from pages.lib.links import LinkGuard, current_lang, tr
 from pages.lib.presets import PRESETS
 from pages.lib.text import COMMON, HOME as T, LANGS
 
@@ -18,8 +18,10 @@ PAGE_FILES = {
 }
 CARDS_PER_ROW = 4
 
+guard = LinkGuard("home")  # the home page has no settings: any other link parameter is reported
 widgets.language_switch(st.sidebar)
 lang = LANGS.index(current_lang())
+guard.report()
 st.markdown(f"## {tr(COMMON, 'app_title')}")
 st.write(tr(T, "tagline"))
 

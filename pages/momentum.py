@@ -44,7 +44,7 @@ def _vec(v) -> str:
     return f"({v[0]:.3g},\\ {v[1]:.3g})"
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@widgets.cached_figure(32)
 def race_cached(surface_id, window, log_colour, paths, big):
     xs, ys, Z = surface_grid(surface_id, "", window)
     surface = surfaces.CATALOG[surface_id]
@@ -118,7 +118,7 @@ def _sup(n: int) -> str:
     return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@widgets.cached_figure(64)
 def decomposition_figure(surface_id: str, log_colour: bool, _run, run_key: tuple, t: int, lam: float, big: bool,
                          lang: str):
     """Arrows at theta^{t-1} (left) and the bars of m^t = sum of weighted past gradients (right)."""

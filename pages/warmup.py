@@ -51,7 +51,7 @@ def fit_window(window, paths, limit: float = FIT_LIMIT):
     return (round(float(x0), 6), round(float(x1), 6), round(float(y0), 6), round(float(y1), 6))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@widgets.cached_figure(32)
 def race_cached(surface_id, window, log_colour, paths, big):
     xs, ys, Z = surface_grid(surface_id, "", window)
     surface = surfaces.CATALOG[surface_id]

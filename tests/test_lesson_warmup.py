@@ -113,7 +113,7 @@ def test_page_chinese():
 
 
 @pytest.mark.parametrize("params", [{"lr": "-1"}, {"warmup": "x"}, {"opt": "SGD"}, {"junk": "1"},
-                                    {"noise": "inf"}, {"seed": "1.5"}])
+                                    {"noise": "inf"}, {"seed": "-3"}])
 def test_page_junk_link_params_show_a_note(params):
     at = run_page(**params)
     assert not at.exception

@@ -94,11 +94,22 @@ class LinkGuard:
                                   placeholder=None if default is None else f"{default:g}")
 
     def integer(self, where, label, key, default, lo, hi, *, help=None, slider=False) -> int:
-        self.validators[key] = lambda raw: _int_in(raw, lo, hi)
-        self._seed(key, int(default), lambda raw: int(float(raw)))
-        widget = where.slider if slider else where.number_input
-        return int(widget(label, min_value=int(lo), max_value=int(hi), value=int(default), step=1,
-                          key=key, bind="query-params", help=help))
+        """A whole number in [lo, hi].
+
+        The number input is a FLOAT widget shown with "%.0f": Streamlit 1.67's integer number
+        input crashes on a link value of inf or nan (int(inf) raises OverflowError while it
+        seeds the widget from the URL), whereas the float widget rejects non-finite values.
+        """
+        if slider:
+            self.validators[key] = lambda raw: _int_in(raw, lo, hi)
+            self._seed(key, int(default), lambda raw: int(float(raw)))
+            return int(where.slider(label, min_value=int(lo), max_value=int(hi), value=int(default), step=1,
+                                    key=key, bind="query-params", help=help))
+        self.validators[key] = lambda raw: _float_in(raw, lo, hi)  # a fraction is rounded, not refused
+        self._seed(key, float(default), lambda raw: float(round(float(raw))))
+        value = where.number_input(label, min_value=float(lo), max_value=float(hi), value=float(default),
+                                   step=1.0, format="%.0f", key=key, bind="query-params", help=help)
+        return int(round(value))
 
     def select(self, where, label, key, options: Sequence, default, *, format_func=str, help=None):
         labels = [format_func(o) for o in options]

@@ -8,45 +8,15 @@ edit one shared file); this module joins them into :data:`PRESETS`. No Streamlit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Mapping
-from urllib.parse import urlencode
-
-from .links_schema import SCHEMA_VERSION
-
-
-@dataclass(frozen=True)
-class Preset:
-    id: str
-    page: str  # the page's url_path in app.py, e.g. "playground"
-    title: tuple[str, ...]  # (english, chinese)
-    blurb: tuple[str, ...]  # one line for the gallery card
-    watch: tuple[str, ...]  # "what to watch" caption
-    params: Mapping[str, str] = field(default_factory=dict)
-
-    def __post_init__(self):
-        object.__setattr__(self, "params", MappingProxyType({k: str(v) for k, v in self.params.items()}))
-
-    def query(self, **extra: str) -> str:
-        """The query string of this preset's link (schema version and preset id included)."""
-        return urlencode({"v": SCHEMA_VERSION, "preset": self.id, **self.params, **extra})
-
-    def link(self, **extra: str) -> str:
-        return f"/{self.page}?{self.query(**extra)}"
+from .preset_model import Preset
 
 
 def _collect() -> dict[str, Preset]:
-    from . import presets_playground
+    from . import (presets_adaptive, presets_critical, presets_momentum, presets_playground,
+                   presets_warmup)
 
-    modules = [presets_playground]
-    for name in ("presets_critical", "presets_batch", "presets_momentum", "presets_adaptive", "presets_warmup"):
-        try:
-            modules.append(__import__(f"{__package__}.{name}", fromlist=["PRESETS"]))
-        except ModuleNotFoundError:
-            continue  # that page has no presets yet
     out: dict[str, Preset] = {}
-    for module in modules:
+    for module in (presets_playground, presets_critical, presets_momentum, presets_adaptive, presets_warmup):
         for preset in module.PRESETS:
             if preset.id in out:
                 raise ValueError(f"duplicate preset id {preset.id!r}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .presets import Preset
+from .preset_model import Preset
 
 PAGE = "adaptive"
 MAX_SLOTS = 5

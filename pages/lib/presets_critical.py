@@ -1,6 +1,6 @@
 """Presets of the critical-points page (see presets.py). Params are link parameters (strings)."""
 
-from .presets import Preset
+from .preset_model import Preset
 
 PAGE = "critical"
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping
 
 import surfaces
 
-from .presets import Preset
+from .preset_model import Preset
 
 PAGE = "momentum"
 

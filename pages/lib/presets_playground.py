@@ -1,6 +1,6 @@
 """Presets of the playground page (see presets.py). Params are link parameters."""
 
-from .presets import Preset
+from .preset_model import Preset
 
 PRESETS = [
     Preset(

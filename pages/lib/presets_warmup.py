@@ -12,7 +12,7 @@ from typing import Any, Mapping
 import optim
 import surfaces
 
-from .presets import Preset
+from .preset_model import Preset
 from .presets_momentum import Control, RunSpec, Setup, make_widget, surface_title, values_from_params  # noqa: F401
 
 PAGE = "warmup"
