@@ -93,6 +93,13 @@ class MinibatchTrajectory:
     def grad_norm(self) -> np.ndarray:
         return np.linalg.norm(self.grad, axis=-1)
 
+    @property
+    def state(self) -> dict[str, np.ndarray]:
+        """Per-update quantities beyond the optimizer-independent ones, in the shape
+        :mod:`optim.export` expects of ``Trajectory.state``: the mini-batch gradient the optimizer
+        got (``seen_grad``, (n, 2)), the update's epoch and its batch's size ((n,) each)."""
+        return {"seen_grad": self.seen_grad, "epoch": self.epoch_of_update, "batch_len": self.batch_len}
+
     def epoch_time(self) -> np.ndarray:
         """Each point's time in epochs (examples seen / N): 0, then e + (examples done in epoch e) / N."""
         seen = np.concatenate([[0], np.cumsum(self.batch_len)])
@@ -278,3 +285,25 @@ def resample_by_epoch(runs, ticks_per_epoch: int, epochs: float | None = None) -
         times = r.epoch_time()
         rows.append(np.searchsorted(times, t + 1e-12, side="right") - 1)
     return t, rows
+
+
+def batch_snippet(*, dataset_id: str, opt_id: str, hyper: dict, start, epochs: int, batches, seed: int) -> str:
+    """Python that reproduces mini-batch runs ("copy as Python" on the batch-size page).
+
+    ``batches`` are (name, batch size) pairs; each run trains a fresh ``optim.make(opt_id, **hyper)``
+    with :func:`simulate_minibatch` on ``surfaces.datasets.get(dataset_id)`` from ``start`` for
+    ``epochs`` epochs with the shuffle ``seed`` (constant lr). Every value is written with ``repr``
+    so floats round-trip and the snippet reproduces the page bit for bit.
+    """
+    args = ", ".join(f"{k}={v!r}" for k, v in sorted(dict(hyper).items()))
+    lines = ["import optim", "from optim.minibatch import simulate_minibatch", "from surfaces import datasets", "",
+             f"data = datasets.get({dataset_id!r})",
+             f"start = ({float(start[0])!r}, {float(start[1])!r})",
+             f"epochs = {int(epochs)!r}",
+             f"seed = {int(seed)!r}", "", "runs = {}"]
+    for name, b in batches:
+        lines.append(f"opt = optim.make({opt_id!r}{', ' if args else ''}{args})")
+        lines.append(f"runs[{name!r}] = simulate_minibatch(data, opt, start, epochs, {int(b)!r}, seed=seed)")
+    lines += ["", "for name, run in runs.items():",
+              "    print(name, run.status, run.steps, 'updates', run.points[-1], run.loss[-1])"]
+    return "\n".join(lines) + "\n"

@@ -17,9 +17,10 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 import optim
-from optim.minibatch import resample_by_epoch, simulate_minibatch, tradeoff, updates_per_epoch
+from optim.minibatch import batch_snippet, resample_by_epoch, simulate_minibatch, tradeoff, updates_per_epoch
 from pages.lib import figures, widgets
 from pages.lib.links import LinkGuard, current_lang, presenter_mode, tr
+from pages.lib.text import COMMON
 from pages.lib.text_batch import BATCH as T
 from surfaces import datasets
 
@@ -29,47 +30,9 @@ MAX_N = max(datasets.get(i).n for i in datasets.DATASET_IDS)
 OPTIMIZERS = ("gd", "sgd", "momentum", "adam")
 COLORS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7")  # Okabe-Ito: orange, sky blue, green, purple
 MAX_TICKS = 4000  # points per path on the epoch clock
+# the controls' defaults: the first preset (batch_saddle) is the default view; presets live in
+# pages/lib/presets_batch.py (the one catalog, pages.lib.presets)
 DEFAULTS = dict(data="pca", n=3, b1=1, b2=4, b3=MAX_N, b4=8, epochs=40, opt="gd", lr=0.1, mom=0.9, seed=0, P=8)
-
-# Presets: URL parameters (widget keys) + the caption that says what to watch.
-PRESETS = {
-    "saddle": {"params": {"data": "pca", "n": 3, "b1": 1, "b2": 4, "b3": 32, "epochs": 40, "opt": "gd", "lr": 0.1,
-                          "seed": 0, "x0": None, "y0": None},
-               "caption": "cap_saddle", "label": "preset_saddle"},
-    "momentum": {"params": {"data": "pca", "n": 3, "b1": 1, "b2": 4, "b3": 32, "epochs": 40, "opt": "momentum",
-                            "lr": 0.05, "mom": 0.7, "seed": 0, "x0": None, "y0": None},
-                 "caption": "cap_momentum", "label": "preset_momentum"},
-    "adam": {"params": {"data": "pca", "n": 3, "b1": 1, "b2": 4, "b3": 32, "epochs": 40, "opt": "adam", "lr": 0.05,
-                        "seed": 0, "x0": None, "y0": None},
-             "caption": "cap_adam", "label": "preset_adam"},
-    "convex": {"params": {"data": "linreg", "n": 3, "b1": 1, "b2": 4, "b3": 32, "epochs": 30, "opt": "gd", "lr": 0.05,
-                          "seed": 0, "x0": None, "y0": None},
-               "caption": "cap_convex", "label": "preset_convex"},
-}  # a pure literal: tests read it with ast.literal_eval without running the page
-
-
-def _apply_preset(preset_id: str) -> None:
-    """Button callback (runs before the script): set every bound widget key, defaults first."""
-    params = {**DEFAULTS, "x0": None, "y0": None, **PRESETS[preset_id]["params"]}
-    for key, value in params.items():
-        st.session_state[key] = float(value) if isinstance(value, float) else value
-    st.session_state["_batch_preset"] = preset_id
-
-
-def _active_preset(current: dict) -> str | None:
-    """The preset whose parameters the page shows now (None: the user changed something)."""
-    for pid, preset in PRESETS.items():
-        want = {**DEFAULTS, "x0": None, "y0": None, **preset["params"]}
-        if all(_same(current.get(k), v) for k, v in want.items() if k in current):
-            return pid
-    return None
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) or isinstance(b, float):
-        return a is not None and b is not None and math.isclose(float(a), float(b), rel_tol=1e-9)
-    return a == b
-
 
 # --- cached engine calls ---------------------------------------------------------------------
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -245,18 +208,17 @@ def _status(run) -> str:
 st.set_page_config(layout="wide")  # app.py sets it too; this keeps `streamlit run pages/batch_size.py` wide
 present = presenter_mode()
 guard = LinkGuard(PAGE)
+if present:
+    widgets.presenter_style()
 side = st.sidebar
 widgets.language_switch(side)
+widgets.preset_picker(guard, side, PAGE)
 
 if not present:
     st.title(tr(T, "title"))
-
-# --- presets ---------------------------------------------------------------------------------
-side.subheader(tr(T, "presets"))
-pcols = side.columns(2)
-for i, (pid, preset) in enumerate(PRESETS.items()):
-    pcols[i % 2].button(tr(T, preset["label"]), key=f"_preset_{pid}", on_click=_apply_preset, args=(pid,),
-                        width="stretch")
+widgets.watch_caption(PAGE)
+if st.query_params.get("preset") is None:
+    st.caption(tr(T, "custom_watch"))
 
 # --- data and batch sizes --------------------------------------------------------------------
 side.subheader(tr(T, "data"))
@@ -301,13 +263,6 @@ runs_key = (dataset_id, opt_id, hyper_t, start, int(epochs), tuple(batch_list), 
 
 # --- show ------------------------------------------------------------------------------------
 guard.report()
-current = dict(data=dataset_id, n=n_paths, epochs=int(epochs), opt=opt_id, lr=float(lr), seed=int(seed),
-               x0=x0, y0=y0, **{f"b{i + 1}": b for i, b in enumerate(batch_list)})
-if "momentum" in hyper:
-    current["mom"] = hyper["momentum"]
-preset = _active_preset(current)
-watch = tr(T, PRESETS[preset]["caption"]) if preset else tr(T, "custom_watch")
-st.markdown(f"**{tr(T, 'what_to_watch')}:** {watch}")
 if not present:
     with st.expander(tr(T, "about"), expanded=False):
         st.markdown(tr(T, "intro"))
@@ -329,9 +284,11 @@ rows = [{
     tr(T, "col_grad"): f"{run.grad_norm[-1]:.2g}",
     tr(T, "col_status"): _status(run),
 } for b, name, run in zip(batch_list, names, runs)]
-st.dataframe(rows, hide_index=True, width="stretch")
+st.session_state[f"_{PAGE}_finals"] = {  # what the tests compare the "copy as Python" snippet with
+    name: (tuple(map(float, run.points[-1])), float(run.loss[-1]), int(run.steps)) for name, run in zip(names, runs)}
 
 if not present:
+    st.dataframe(rows, hide_index=True, width="stretch")
     st.subheader(tr(T, "curves"))
     st.caption(tr(T, "curves_caption"))
     st.plotly_chart(_curves_figure((runs_key, current_lang()), tuple(names), tuple(colors), runs), key=f"{PAGE}_curves", theme=None,
@@ -362,4 +319,11 @@ if not present:
         st.markdown(table)
     else:
         st.caption(tr(T, "no_small_large"))
+    with st.expander(tr(COMMON, "exports"), expanded=False):
+        snippet = batch_snippet(dataset_id=dataset_id, opt_id=opt_id, hyper=hyper, start=start, epochs=int(epochs),
+                                batches=list(zip(names, batch_list)), seed=int(seed))
+        widgets.export_panel(fig, runs, list(names), snippet, key=PAGE)
     widgets.link_box()
+else:
+    widgets.autoplay()
+    st.caption(tr(COMMON, "presenter_hint"))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -14,7 +11,6 @@ from optim.minibatch import MAX_UPDATES, epoch_batches, resample_by_epoch, simul
 from surfaces import datasets
 
 SADDLE = np.array([0.0, 1.0])
-PAGE = Path(__file__).resolve().parents[1] / "pages" / "batch_size.py"
 
 
 @pytest.fixture(scope="module")
@@ -168,12 +164,23 @@ def test_update_cap(linreg, monkeypatch):
 
 # --- the lecture's claim: small batches escape the saddle where full batch stalls ----------------
 def _page_presets() -> dict:
-    """The page's presets, read from its source (a pure literal) without running Streamlit."""
-    tree = ast.parse(PAGE.read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PRESETS" for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise AssertionError("PRESETS not found in pages/batch_size.py")
+    """The batch page's presets from the ONE catalog, their link strings turned into control values
+    the way the page's widgets read them (a selectbox's link value is its option's label)."""
+    from pages.lib.presets import presets_for
+
+    data_ids = {datasets.get(i).title: i for i in datasets.DATASET_IDS}
+    opt_ids = {spec.title: k for k, spec in optim.SPECS.items()}
+    out = {}
+    for preset in presets_for("batch"):
+        raw = dict(preset.params)
+        p = {"data": data_ids[raw["data"]], "opt": opt_ids[raw["opt"]], "lr": float(raw["lr"]),
+             "n": int(raw.get("n", 3)), "epochs": int(raw["epochs"]), "seed": int(raw.get("seed", 0)),
+             "x0": float(raw["x0"]) if raw.get("x0") else None, "y0": float(raw["y0"]) if raw.get("y0") else None}
+        p.update({f"b{i + 1}": int(raw[f"b{i + 1}"]) for i in range(p["n"])})
+        if "mom" in raw:
+            p["mom"] = float(raw["mom"])
+        out[preset.id.removeprefix("batch_")] = {"params": p}
+    return out
 
 
 SADDLE_PRESETS = {k: v["params"] for k, v in _page_presets().items() if v["params"]["data"] == "pca"}

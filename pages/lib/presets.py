@@ -12,11 +12,12 @@ from .preset_model import Preset
 
 
 def _collect() -> dict[str, Preset]:
-    from . import (presets_adaptive, presets_critical, presets_momentum, presets_playground,
+    from . import (presets_adaptive, presets_batch, presets_critical, presets_momentum, presets_playground,
                    presets_warmup)
 
     out: dict[str, Preset] = {}
-    for module in (presets_playground, presets_critical, presets_momentum, presets_adaptive, presets_warmup):
+    for module in (presets_playground, presets_critical, presets_batch, presets_momentum, presets_adaptive,
+                   presets_warmup):
         for preset in module.PRESETS:
             if preset.id in out:
                 raise ValueError(f"duplicate preset id {preset.id!r}")

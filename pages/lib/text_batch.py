@@ -53,40 +53,6 @@ BATCH = {
     "parallel": ("Parallel capacity P (examples at once)", "并行能力 P（一次可同时处理的样本数）"),
     "parallel_help": ("How many examples' gradients the GPU computes at once.",
                       "GPU 一次能并行计算多少个样本的 gradient。"),
-    "presets": ("Presets", "预设"),
-    "preset_saddle": ("Full batch stalls at a saddle", "Full batch 卡在 saddle point"),
-    "preset_momentum": ("Momentum does not help", "Momentum 也救不了"),
-    "preset_convex": ("Convex: noise only", "凸问题：只有噪声"),
-    "preset_adam": ("Adam, same story", "Adam 也一样"),
-    "cap_saddle": (
-        "Watch the green full-batch path: it slides down the w2 axis into the saddle (0, 1) and stops, its gradient "
-        "shrinking towards zero. The orange (B = 1) and blue (B = 4) paths wobble off the axis within the first "
-        "epoch and fall into a minimum at (±1, 0).",
-        "看绿色的 full batch 路径：它沿 w2 轴滑进 saddle point (0, 1) 后停住，gradient 趋近于零。"
-        "橙色（B = 1）和蓝色（B = 4）路径在第一个 epoch 内就被噪声推离轴线，落入 (±1, 0) 的极小值。",
-    ),
-    "cap_momentum": (
-        "Momentum keeps moving only in directions the gradient ever pointed: on the w2 axis the full-batch gradient "
-        "never points sideways, so full-batch momentum also ends at the saddle. Small batches still escape.",
-        "Momentum 只会沿 gradient 曾经指过的方向继续前进：在 w2 轴上 full batch 的 gradient 从不指向侧面，"
-        "所以 full batch 加 momentum 依然停在 saddle point。小 batch 仍然能逃离。",
-    ),
-    "cap_convex": (
-        "A bowl has no saddle to escape, so here batch size is about speed and noise. Full batch (green) takes one "
-        "smooth step per epoch and after 30 epochs is still on its way down; B = 1 (orange) takes 32 noisy steps per "
-        "epoch, reaches the minimum within a few epochs and then jitters around it.",
-        "碗状曲面没有 saddle point 可逃，这里 batch size 关乎速度与噪声。Full batch（绿色）每个 epoch 只平稳地走一步，"
-        "30 个 epoch 后仍在下坡途中；B = 1（橙色）每个 epoch 走 32 步带噪声的步伐，几个 epoch 内就到达极小值，"
-        "随后在其附近抖动。",
-    ),
-    "cap_adam": (
-        "Adam divides by σ, the running size of the gradient, but on the saddle's axis the w1-gradient is exactly "
-        "zero for full batch: nothing to scale up. With B = 1 it is not zero, and Adam's normalisation even enlarges "
-        "the sideways push.",
-        "Adam 会除以 σ（gradient 大小的滑动估计），但在 saddle point 的轴上，full batch 的 w1 方向 gradient 恰好为零："
-        "没有什么可以放大。B = 1 时它不为零，Adam 的归一化甚至放大了这个侧向的推力。",
-    ),
-    "what_to_watch": ("What to watch", "看点"),
     "custom_watch": (
         "Press ▶ Play. Each path is one batch size; the clock is the epoch (examples seen ÷ N), so a batch of B "
         "moves ⌈N/B⌉ times per epoch.",
