@@ -199,9 +199,9 @@ class PrebuiltFigure(go.Figure):
     for a plotly Figure deep-copies and re-encodes every array (about half a second for the
     race figure); this one hands back the dict built at cache-miss time. Never mutate it."""
 
-    def __init__(self, figure: go.Figure):
+    def __init__(self, figure: go.Figure | dict):
         super().__init__()
-        self._prebuilt = figure.to_dict()
+        self._prebuilt = figure if isinstance(figure, dict) else figure.to_dict()
 
     def to_dict(self):
         return self._prebuilt
@@ -230,14 +230,14 @@ def cached_figure(max_entries: int = 32):
 @cached_figure(32)
 def race_figure_cached(surface_id, formula, window, log_colour, log_loss, paths, big, **options):
     xs, ys, Z = surface_grid(surface_id, formula, window)
-    return figures.race_figure(xs, ys, Z, list(paths), log_scale=log_colour, window=window,
-                               log_loss=log_loss, big=big, **options)
+    return figures.race_figure_spec(xs, ys, Z, list(paths), log_scale=log_colour, window=window,
+                                    log_loss=log_loss, big=big, **options)
 
 
 @cached_figure(16)
 def surface_3d_cached(surface_id, formula, window, log_colour, paths):
     xs, ys, Z = surface_grid(surface_id, formula, window, 80)
-    return figures.surface_3d_figure(xs, ys, Z, list(paths), log_scale=log_colour)
+    return figures.surface_3d_figure_spec(xs, ys, Z, list(paths), log_scale=log_colour)
 
 
 def status_text(run) -> str:
@@ -276,7 +276,7 @@ def _style_by_colour(rows, column, colors):
 def schedule_plot(where, slots, runs) -> None:
     lrs = {slot.label: (run.lr, slot.color) for slot, run in zip(slots, runs)}
     where.caption(tr(T, "lr_plot"))
-    where.plotly_chart(figures.schedule_figure(lrs), key="schedule_plot", theme=None,
+    where.plotly_chart(PrebuiltFigure(figures.schedule_figure_spec(lrs)), key="schedule_plot", theme=None,
                        config={"displayModeBar": False})
 
 
