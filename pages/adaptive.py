@@ -30,11 +30,14 @@ from pages.lib.presets_adaptive import (
     scene_from_values,
 )
 from pages.lib.runs import get_surface, run_optimizer
+from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON
 from pages.lib.text_adaptive import ADAPTIVE as T
 
 present = presenter_mode()
 guard = LinkGuard(PAGE)
+if present:
+    widgets.presenter_style()
 side = st.sidebar
 widgets.language_switch(side)
 widgets.preset_picker(guard, side, PAGE)
@@ -187,6 +190,16 @@ if not present:
         for key in ("rules_lecture_adagrad", "rules_torch_adagrad", "rules_rmsprop", "rules_adam"):
             st.markdown(f"- {tr(T, key)}")
         widgets.update_rules(slots)
+    with st.expander(tr(COMMON, "exports"), expanded=False):
+        # the lr decay is per optimizer: one simulate call per path, as run_optimizer makes it
+        snippet = simulate_snippet(surface_id=surface_id, formula="", runs=[
+            {"name": slot.label, "opt_id": spec.opt_id, "hyper": dict(spec.hyper), "start": scene.start,
+             "steps": steps, "schedule": scene.schedule(spec), "noise": (0.0, 1), "seed": 0}
+            for slot, spec in zip(slots, specs)])
+        widgets.export_panel(fig, runs, [slot.label for slot in slots], snippet, key=PAGE)
     widgets.link_box()
 else:
+    widgets.autoplay()
     st.caption(tr(COMMON, "presenter_hint"))
+st.session_state[f"_{PAGE}_finals"] = {  # what the tests compare the "copy as Python" snippet with
+    slot.label: (tuple(map(float, run.points[-1])), float(run.loss[-1])) for slot, run in zip(slots, runs)}

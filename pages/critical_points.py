@@ -19,6 +19,7 @@ from optim import escape
 from pages.lib import figures, widgets
 from pages.lib.links import LinkGuard, current_lang, presenter_mode, tr
 from pages.lib.runs import CUSTOM, get_surface, run_optimizer, surface_grid
+from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON, LANGS, PLAYGROUND
 from pages.lib.text_critical import CRITICAL as T, KIND_NAMES
 from surfaces.atlas import classify
@@ -305,6 +306,8 @@ def first_beyond(d: np.ndarray, threshold: float) -> int | None:
 # --- page ------------------------------------------------------------------------------------
 present = presenter_mode()
 guard = LinkGuard(PAGE)
+if present:
+    widgets.presenter_style()
 side = st.sidebar
 widgets.language_switch(side)
 widgets.preset_picker(guard, side, PAGE)
@@ -458,7 +461,7 @@ if surface_id == "lecture" or (surface_id == CUSTOM and "lecture" in surfaces.CA
                        u1=u[0], u2=u[1], r=r, lr=float(surface.f(*(r * u))), taylor=1 - r * r))
 
 # table of critical points
-if found:
+if found and not present:
     import pandas as pd  # streamlit depends on pandas
 
     rows = []
@@ -471,7 +474,7 @@ if found:
     st.markdown(f"#### {tr(T, 'table')}")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=TABLE_KEY, on_select="rerun",
                  selection_mode="single-row")
-else:
+elif not found:
     st.info(tr(T, "no_points"), icon=":material/search_off:")
 counts = ", ".join(f"{n} {kind_name(k)}" for k, n in atlas.counts.items()) or "0"
 st.caption(tr(T, "atlas_summary", n=len(found), counts=counts, method=atlas.method, time=atlas.elapsed))
@@ -517,7 +520,7 @@ else:
     dists = [np.concatenate([d, np.full(max(0, lab_steps + 1 - d.size), d[-1])]) for d in dists]
     predicted = escape.predicted_distance(eps, lr, H_s.eigenvalues, lab_steps, phi)
 
-    st.caption(tr(T, "lab_intro", x=saddle.x, y=saddle.y, l1=H_s.lam_min, l2=H_s.lam_max, lr=lr))
+    st.caption(tr(T, "lab_intro", x=clean(saddle.x), y=clean(saddle.y), l1=H_s.lam_min, l2=H_s.lam_max, lr=lr))
     c1, c2 = st.columns([1, 1], gap="small")
     with c1:
         race = lab_race_figure(surface_id, formula, window, log_colour, tuple(views), pts_key, present)
@@ -546,7 +549,22 @@ else:
         tr(T, "cap_e", D=D, obs=step_text(first_beyond(dists[4], D)), gd=step_text(first_beyond(dists[1], D))),
         tr(T, "cap_f", d0=float(dists[5][0]), d1=float(dists[5][-1]), k=int(run_f.stop_step)),
     )))
+    lab_specs = [  # the six runs as run_optimizer made them: (opt_id, hyper, start, steps, noise, seed)
+        ("gd", gd, tuple(center), lab_steps, (0.0, 1), 0), ("gd", gd, start_b, lab_steps, (0.0, 1), 0),
+        ("gd", gd, tuple(start_c), lab_steps - 1, (0.0, 1), 0), ("gd", gd, tuple(center), lab_steps, (float(noise), 1), seed),
+        ("momentum", (("lr", lr), ("momentum", float(mom))), start_b, lab_steps, (0.0, 1), 0),
+        ("newton", (("damping", 0.0), ("lr", 1.0)), start_f, lab_steps, (0.0, 1), 0)]
+    lab_runs = (run_a, run_b, run_c, run_d, run_e, run_f)
+    st.session_state[f"_{PAGE}_finals"] = {  # what the tests compare the "copy as Python" snippet with
+        name: (tuple(map(float, run.points[-1])), float(run.loss[-1])) for name, run in zip(names, lab_runs)}
     if not present:
+        with st.expander(tr(COMMON, "exports"), expanded=False):
+            snippet = simulate_snippet(
+                surface_id=surface_id, formula=formula,
+                note=tr(T, "snippet_note", x=float(saddle.x), y=float(saddle.y)),
+                runs=[{"name": name, "opt_id": o, "hyper": dict(h), "start": s0, "steps": n, "schedule": CONSTANT,
+                       "noise": nz, "seed": sd} for name, (o, h, s0, n, nz, sd) in zip(names, lab_specs)])
+            widgets.export_panel(race, list(lab_runs), names, snippet, key=PAGE)
         with st.expander(tr(T, "lab_math"), expanded=False):
             st.latex(r"\theta^{t+1} - \theta' \approx (I - \eta H)(\theta^{t} - \theta')\ \Rightarrow\ "
                      r"\|\theta^{t} - \theta'\| \approx \varepsilon\,(1 + \eta|\lambda_1|)^{t}\ \ (\varphi = 0)")
@@ -558,4 +576,6 @@ else:
 if not present:
     widgets.link_box()
 else:
+    if lab_ok:
+        widgets.autoplay()
     st.caption(tr(COMMON, "presenter_hint"))

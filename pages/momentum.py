@@ -15,6 +15,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 import optim
+import optim.export
 import surfaces
 from optim import phenomena
 from pages.lib import figures, widgets
@@ -198,6 +199,8 @@ def decomposition_figure(surface_id: str, log_colour: bool, _run, run_key: tuple
 # ==================================================================================================
 present = presenter_mode()
 guard = LinkGuard(PAGE)
+if present:
+    widgets.presenter_style()
 side = st.sidebar
 widgets.language_switch(side)
 widgets.preset_picker(guard, side, PAGE)
@@ -247,7 +250,9 @@ lecture = runs["lecture"]
 n_moves = len(lecture.update)
 st.subheader(tr(T, "decomp"))
 if n_moves:
-    t = PM.make_widget(guard, st, PM.Control("t", "integer", C["t"].default, 1, max(int(values["steps"]), 2)),
+    # presenter mode: the step slider lives in the (hidden) sidebar, so the link still sets it
+    t = PM.make_widget(guard, side if present else st,
+                       PM.Control("t", "integer", C["t"].default, 1, max(int(values["steps"]), 2)),
                        tr(T, "t_slider"), slider=True)
     t = int(min(max(t, 1), n_moves))
     if not present:
@@ -272,15 +277,27 @@ if not present:
         col.markdown(f"<span style='color:{PM.COLORS[key]};font-weight:700;font-size:1.1em'>{names[key]}</span>",
                      unsafe_allow_html=True)
         col.latex(opt.latex)
-        col.caption(opt.note)
+        col.caption(tr(T, f"note_{opt_id}"))
     if values["decay"]:
         sched = optim.schedules.build(*setup.runs[0].schedule[:1], lr, setup.steps,
                                       **dict(setup.runs[0].schedule[1]))
         st.markdown(f"**{tr(T, 'schedule_rule')}**")
         st.latex(sched.latex)
+    with st.expander(tr(COMMON, "exports"), expanded=False):
+        # every path shares the start, steps, schedule and (no) noise: optim.export's snippet is exact
+        snippet = optim.export.python_snippet(
+            surface_id=setup.surface_id, formula="", start=setup.start, steps=setup.steps,
+            schedule=setup.runs[0].schedule, noise=setup.noise, seed=setup.seed,
+            runs=[{"name": names[spec.key], "opt_id": spec.opt_id, "hyper": dict(spec.hyper)} for spec in setup.runs])
+        widgets.export_panel(fig, [runs[spec.key] for spec in setup.runs], [names[spec.key] for spec in setup.runs],
+                             snippet, key=PAGE)
     widgets.link_box()
 else:
+    widgets.autoplay()
     st.caption(tr(COMMON, "presenter_hint"))
+st.session_state[f"_{PAGE}_finals"] = {  # what the tests compare the "copy as Python" snippet with
+    names[spec.key]: (tuple(map(float, runs[spec.key].points[-1])), float(runs[spec.key].loss[-1]))
+    for spec in setup.runs}
 
 with note:
     guard.report()

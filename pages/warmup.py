@@ -24,6 +24,7 @@ from pages.lib import presets as _catalog  # noqa: F401  (load the catalog befor
 from pages.lib import presets_warmup as PW
 from pages.lib.links import LinkGuard, presenter_mode, tr
 from pages.lib.runs import build_schedule, run_optimizer, surface_grid
+from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON
 from pages.lib.text_warmup import WARMUP as T
 
@@ -106,6 +107,8 @@ def readout_sentences(values, setup, runs, names) -> list[str]:
 # ==================================================================================================
 present = presenter_mode()
 guard = LinkGuard(PAGE)
+if present:
+    widgets.presenter_style()
 side = st.sidebar
 widgets.language_switch(side)
 widgets.preset_picker(guard, side, PAGE)
@@ -170,7 +173,8 @@ if not present:
                 shown.add(spec.opt_id)
                 st.markdown(f"**{opt.name}**")
                 st.latex(opt.latex)
-                st.caption(f"{tr(T, 'rule_note')}: {opt.note}")
+                note_key = f"note_{spec.opt_id}"
+                st.caption(f"{tr(T, 'rule_note')}: {tr(T, note_key) if note_key in T else opt.note}")
         for spec in setup.runs:
             kind, params, warm = spec.schedule
             if kind == "constant" and warm == 0:
@@ -179,9 +183,21 @@ if not present:
             st.markdown(f"<span style='color:{spec.color};font-weight:700'>{tr(T, 'schedule_of', name=names[spec.key])}"
                         "</span>", unsafe_allow_html=True)
             st.latex(sched.latex)
+    with st.expander(tr(COMMON, "exports"), expanded=False):
+        # each path has its own schedule: one simulate call per path, as run_optimizer makes it
+        snippet = simulate_snippet(surface_id=setup.surface_id, formula="", runs=[
+            {"name": names[spec.key], "opt_id": spec.opt_id, "hyper": dict(spec.hyper), "start": setup.start,
+             "steps": setup.steps, "schedule": spec.schedule, "noise": setup.noise, "seed": setup.seed}
+            for spec in setup.runs])
+        widgets.export_panel(fig, [runs[spec.key] for spec in setup.runs], [names[spec.key] for spec in setup.runs],
+                             snippet, key=PAGE)
     widgets.link_box()
 else:
+    widgets.autoplay()
     st.caption(tr(COMMON, "presenter_hint"))
+st.session_state[f"_{PAGE}_finals"] = {  # what the tests compare the "copy as Python" snippet with
+    names[spec.key]: (tuple(map(float, runs[spec.key].points[-1])), float(runs[spec.key].loss[-1]))
+    for spec in setup.runs}
 
 with note:
     guard.report()

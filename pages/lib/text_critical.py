@@ -155,6 +155,12 @@ CRITICAL = {
     ),
     "never": ("never", "从未"),
     "lab_math": ("The math behind the lab", "实验背后的数学"),
+    "snippet_note": (
+        "The escape lab at the saddle ({x:.4g}, {y:.4g}). Path (c) starts AFTER the lecture's escape step "
+        "theta' + u (the page draws the saddle in front of it).",
+        "鞍点 ({x:.4g}, {y:.4g}) 处的逃离实验。路径 (c) 从课程中的逃离一步 theta' + u 之后开始"
+        "（页面在它前面画出了鞍点）。",
+    ),
 }
 
 KIND_NAMES = {

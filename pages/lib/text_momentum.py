@@ -27,6 +27,23 @@ MOMENTUM = {
     "show_torch": ("PyTorch form: SGD(momentum=λ)", "PyTorch 写法：SGD(momentum=λ)"),
     "show_nesterov": ("Nesterov: SGD(nesterov=True)", "Nesterov：SGD(nesterov=True)"),
     "schedule": ("Learning-rate schedule", "学习率调度"),
+    # the three forms (the engine's notes, translated here; the formulas are the engine's LaTeX)
+    "note_momentum": (
+        "The lecture's form: each gradient keeps the lr of its own step; torch SGD(momentum) gives the same points "
+        "only with a constant lr.",
+        "课程写法：每个 gradient 保留它那一步的 lr；torch 的 SGD(momentum) 只有在 lr 不变时才走出相同的点。",
+    ),
+    "note_sgd": (
+        "torch's form: the buffer b sums raw gradients and the current lr scales all of it; same points as the "
+        "lecture's m only while the lr is constant.",
+        "torch 写法：buffer b 累加原始 gradient，再由当前的 lr 整体缩放；只有 lr 不变时才与课程的 m 走出相同的点。",
+    ),
+    "note_nesterov": (
+        "torch's Nesterov: the same buffer b, but the step uses g + λb, a look-ahead without a second gradient; "
+        "it brakes earlier than plain momentum.",
+        "torch 的 Nesterov：同样的 buffer b，但每步用 g + λb，相当于不额外计算 gradient 的“向前看”；"
+        "它比普通 momentum 更早刹车。",
+    ),
     "decay": ("Step decay: η → γη at one step", "阶梯衰减：在某一步 η → γη"),
     "decay_at": ("Decay at step", "衰减发生在第几步"),
     "gamma": ("γ (gamma)", "γ (gamma)"),

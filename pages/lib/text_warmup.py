@@ -80,5 +80,19 @@ WARMUP = {
     # rules
     "rules": ("Update rule and schedules", "更新规则与学习率调度"),
     "rule_note": ("Difference from the lecture / PyTorch", "与课程公式 / PyTorch 的区别"),
+    # the engine's notes of the page's optimizers, translated here
+    "note_rmsprop": (
+        "torch starts the average at 0 with no bias correction, so the first step is about 10 lr (alpha 0.99); "
+        "the lecture starts sigma at |g|.",
+        "torch 从 0 开始累积平均且不做偏差修正，所以第一步约为 10 倍 lr（alpha 0.99）；课程写法让 sigma 从 |g| 开始。",
+    ),
+    "note_adam": (
+        "torch's Adam: the lecture's m/sigma with both averages bias-corrected; eps after the correction.",
+        "torch 的 Adam：即课程中的 m/sigma，两个平均都做了偏差修正；eps 加在修正之后。",
+    ),
+    "note_rmsprop_lecture": (
+        "The lecture's form: sigma starts at |g0| (first step about lr); torch starts at 0 (about 10 lr).",
+        "课程写法：sigma 从 |g0| 开始（第一步约为 lr）；torch 从 0 开始（约为 10 倍 lr）。",
+    ),
     "schedule_of": ("Schedule of “{name}”", "“{name}”的调度"),
 }
