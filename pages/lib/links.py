@@ -56,9 +56,20 @@ class LinkGuard:
         snap_key = f"_link_snapshot_{self.page}"
         if snap_key not in st.session_state:
             st.session_state[snap_key] = {k: st.query_params.get(k) for k in st.query_params}
+            self._expand_short_preset_link(st.session_state[snap_key])
         self.raw = st.session_state[snap_key]
         if st.query_params.get("v") != SCHEMA_VERSION:
             st.query_params["v"] = SCHEMA_VERSION
+
+    def _expand_short_preset_link(self, raw: dict) -> None:
+        """A link that names only a preset (``?preset=<id>``, plus lang/present/v) opens the
+        preset's full state: short links survive chat apps that cut long URLs."""
+        from .presets import PRESETS
+
+        preset = PRESETS.get(raw.get("preset") or "")
+        if preset is None or preset.page != self.page or set(raw) - set(PLAIN_KEYS):
+            return
+        st.session_state["_pending_preset"] = {"page": self.page, "params": dict(preset.params)}
 
     # --- presets -----------------------------------------------------------------------
     def apply_preset(self, preset) -> None:
@@ -129,6 +140,11 @@ class LinkGuard:
         return where.text_input(label, value=default, max_chars=max_chars, key=key,
                                 bind="query-params", help=help)
 
+    def colour(self, where, label, key, default: str, *, help=None) -> str:
+        self.validators[key] = lambda raw: _is_hex_colour(raw)
+        self._seed(key, default, lambda raw: raw if len(raw) == 7 else "#" + "".join(c * 2 for c in raw[1:]))
+        return where.color_picker(label, default, key=key, bind="query-params", help=help)
+
     # --- report ------------------------------------------------------------------------
     def problems(self) -> list[str]:
         """Human sentences for the parameters of the arriving link that were not used."""
@@ -169,6 +185,10 @@ def _safe_check(check, value) -> bool:
         return bool(check(value))
     except (ValueError, TypeError, OverflowError):
         return False
+
+
+def _is_hex_colour(raw: str) -> bool:
+    return len(raw) in (4, 7) and raw.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in raw[1:])
 
 
 def _float_in(raw: str, lo: float, hi: float) -> bool:

@@ -130,8 +130,7 @@ def optimizer_slot(guard: LinkGuard, where, i: int, default_id: str) -> Slot:
         value = param_widget(guard, box, f"o{i + 1}_{opt_id}_{p.name}", p, demo_default(opt_id, p))
         if value is not None:
             hyper[p.name] = value
-    color = box.color_picker(tr(T, "colour"), PALETTE[i % len(PALETTE)], key=f"o{i + 1}c", bind="query-params")
-    guard.validators[f"o{i + 1}c"] = lambda raw: len(raw) in (4, 7) and raw.startswith("#")
+    color = guard.colour(box, tr(T, "colour"), f"o{i + 1}c", PALETTE[i % len(PALETTE)])
     optimizer = optim.make(opt_id, **hyper)
     label = f"{i + 1}·{optim.SPECS[opt_id].title}"
     return Slot(i, opt_id, tuple(sorted(hyper.items())), color, label, optimizer.latex, optimizer.note)
