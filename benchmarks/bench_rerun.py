@@ -19,6 +19,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 
 def main(repeats: int = 15) -> None:
+    import tests.conftest  # noqa: F401  (scan installed components once, as the tests do)
+
     at = AppTest.from_file(str(ROOT / "pages/playground.py"), default_timeout=300)
     t0 = time.perf_counter()
     at.run()
