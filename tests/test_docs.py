@@ -26,4 +26,4 @@ def test_readme_gives_the_two_commands():
     assert "pip install -r requirements.txt && streamlit run app.py" in text
     assert "pip install -r requirements-dev.txt && python -m pytest -n 2" in text
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "python3 -m pytest -n 2" in ci
+    assert "\npython -m pytest -n 2\n" in ci
