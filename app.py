@@ -16,12 +16,14 @@ def _start_workers() -> bool:
 
 _start_workers()
 
-# (file, title, icon, url_path). The url_path is what links and presets name.
+# (file, title, icon, url_path). The url_path is what links and presets name. It must equal
+# the file's stem: on a session's first request Streamlit resolves the URL against the files
+# in pages/ before st.navigation runs, and a mismatch shows a "Page not found" dialog.
 PAGES = [
     ("pages/home.py", "Home", ":material/home:", ""),  # the default page lives at "/"
     ("pages/playground.py", "Playground", ":material/sports_score:", "playground"),
-    ("pages/critical_points.py", "Critical points", ":material/change_history:", "critical"),
-    ("pages/batch_size.py", "Batch size", ":material/stacks:", "batch"),
+    ("pages/critical.py", "Critical points", ":material/change_history:", "critical"),
+    ("pages/batch.py", "Batch size", ":material/stacks:", "batch"),
     ("pages/momentum.py", "Momentum", ":material/speed:", "momentum"),
     ("pages/adaptive.py", "Adaptive LR", ":material/tune:", "adaptive"),
     ("pages/warmup.py", "Warm-up", ":material/trending_up:", "warmup"),

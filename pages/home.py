@@ -10,8 +10,8 @@ from pages.lib.text import COMMON, HOME as T, LANGS
 
 PAGE_FILES = {
     "playground": ("pages/playground.py", "Playground", ":material/sports_score:", "playground_blurb"),
-    "critical": ("pages/critical_points.py", "Critical points", ":material/change_history:", "critical_blurb"),
-    "batch": ("pages/batch_size.py", "Batch size", ":material/stacks:", "batch_blurb"),
+    "critical": ("pages/critical.py", "Critical points", ":material/change_history:", "critical_blurb"),
+    "batch": ("pages/batch.py", "Batch size", ":material/stacks:", "batch_blurb"),
     "momentum": ("pages/momentum.py", "Momentum", ":material/speed:", "momentum_blurb"),
     "adaptive": ("pages/adaptive.py", "Adaptive LR", ":material/tune:", "adaptive_blurb"),
     "warmup": ("pages/warmup.py", "Warm-up", ":material/trending_up:", "warmup_blurb"),

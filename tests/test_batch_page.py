@@ -12,7 +12,7 @@ import pytest
 from pages.lib.presets import PRESETS, presets_for
 from tests.conftest import app_test
 
-PAGE = "pages/batch_size.py"
+PAGE = "pages/batch.py"
 BATCH_PRESETS = presets_for("batch")
 
 

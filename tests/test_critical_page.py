@@ -10,7 +10,7 @@ import pytest
 from pages.lib.presets import PRESETS, presets_for
 from tests.conftest import app_test
 
-PAGE = "pages/critical_points.py"
+PAGE = "pages/critical.py"
 CRITICAL_PRESETS = presets_for("critical")
 
 

@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import app_test
 
-PAGES = ["app.py", "pages/playground.py", "pages/critical_points.py", "pages/batch_size.py",
+PAGES = ["app.py", "pages/playground.py", "pages/critical.py", "pages/batch.py",
          "pages/momentum.py", "pages/adaptive.py", "pages/warmup.py"]
 TOTAL = int(os.environ.get("DESCENT_LAB_FUZZ_CASES", "10000" if os.environ.get("CI") else "700"))
 CHUNKS = 10  # per page: lets pytest-xdist spread the work

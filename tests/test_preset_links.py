@@ -10,8 +10,8 @@ from pages.lib.presets import PRESETS
 from tests.conftest import app_test
 from tests.test_hostile_links import PAGES as _  # noqa: F401  (same page files)
 
-PAGE_FILES = {"playground": "pages/playground.py", "critical": "pages/critical_points.py",
-              "batch": "pages/batch_size.py", "momentum": "pages/momentum.py",
+PAGE_FILES = {"playground": "pages/playground.py", "critical": "pages/critical.py",
+              "batch": "pages/batch.py", "momentum": "pages/momentum.py",
               "adaptive": "pages/adaptive.py", "warmup": "pages/warmup.py"}
 
 

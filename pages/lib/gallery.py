@@ -19,8 +19,8 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "pages" / "gallery"
 SIZE = (320, 200)
-PAGE_FILES = {"playground": "pages/playground.py", "critical": "pages/critical_points.py",
-              "batch": "pages/batch_size.py", "momentum": "pages/momentum.py",
+PAGE_FILES = {"playground": "pages/playground.py", "critical": "pages/critical.py",
+              "batch": "pages/batch.py", "momentum": "pages/momentum.py",
               "adaptive": "pages/adaptive.py", "warmup": "pages/warmup.py"}
 
 

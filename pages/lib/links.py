@@ -84,6 +84,7 @@ class LinkGuard:
         st.rerun()
 
     def _seed(self, key: str, default, convert) -> None:
+        self._claim(key)
         pending = st.session_state.get("_pending_preset")
         if not pending or pending["page"] != self.page:
             return
@@ -92,6 +93,16 @@ class LinkGuard:
         if raw is not None and _safe_check(self.validators[key], str(raw)):
             value = convert(str(raw))
         st.session_state[key] = value
+
+    def _claim(self, key: str) -> None:
+        """Pages share widget keys (``steps``, ``n``, ``lr`` ...) with different meanings and
+        bounds, and Streamlit keeps a URL-bound widget's value when the user moves to another
+        page. A value left by another page is dropped, so this page's widget starts from its
+        own default or link (a playground n=6 must not reach the batch page's n <= 4)."""
+        owners = st.session_state.setdefault("_widget_owner", {})
+        if owners.get(key, self.page) != self.page and key in st.session_state:
+            del st.session_state[key]
+        owners[key] = self.page
 
     # --- widgets -----------------------------------------------------------------------
     def number(self, where, label, key, default, lo, hi, *, step=None, fmt="%g", help=None,

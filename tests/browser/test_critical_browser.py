@@ -9,7 +9,7 @@ from pages.lib.presets import PRESETS
 
 pytestmark = pytest.mark.browser
 
-APP = "pages/critical_points.py"
+APP = "pages/critical.py"
 SCREENSHOT = "/tmp/critical_after_play.png"
 
 

@@ -205,7 +205,6 @@ def _status(run) -> str:
 
 
 # ============================================================================================
-st.set_page_config(layout="wide")  # app.py sets it too; this keeps `streamlit run pages/batch_size.py` wide
 present = presenter_mode()
 guard = LinkGuard(PAGE)
 if present:
