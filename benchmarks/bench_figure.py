@@ -13,8 +13,8 @@ spec == validated to_dict(), and (6 x 300 steps, the playground) spec build <= 4
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
+import os
 import platform
 import statistics
 import sys

@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from sympy.core.cache import clear_cache  # noqa: E402
+from test_parser import HOSTILE  # noqa: E402
 
 import surfaces  # noqa: E402
 from surfaces.surface import _parse_cached  # noqa: E402
-from test_parser import HOSTILE  # noqa: E402
 
 TARGET_MS = 100.0
 

@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

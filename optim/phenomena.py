@@ -10,8 +10,8 @@ and :math:`\theta^t = \theta^{t-1} + m^t`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

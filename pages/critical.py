@@ -21,7 +21,8 @@ from pages.lib.links import LinkGuard, current_lang, presenter_mode, tr
 from pages.lib.runs import CUSTOM, get_surface, run_optimizer, surface_grid
 from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON, LANGS, PLAYGROUND
-from pages.lib.text_critical import CRITICAL as T, KIND_NAMES
+from pages.lib.text_critical import CRITICAL as T
+from pages.lib.text_critical import KIND_NAMES
 from surfaces.atlas import classify
 
 PAGE = "critical"

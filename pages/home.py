@@ -6,7 +6,8 @@ from pages.lib import widgets
 from pages.lib.gallery import thumbnail_file
 from pages.lib.links import LinkGuard, current_lang, tr
 from pages.lib.presets import PRESETS
-from pages.lib.text import COMMON, HOME as T, LANGS
+from pages.lib.text import COMMON, LANGS
+from pages.lib.text import HOME as T
 
 PAGE_FILES = {
     "playground": ("pages/playground.py", "Playground", ":material/sports_score:", "playground_blurb"),
@@ -26,7 +27,7 @@ st.markdown(f"## {tr(COMMON, 'app_title')}")
 st.write(tr(T, "tagline"))
 
 cols = st.columns(3)
-for i, (page, (path, title, icon, blurb)) in enumerate(PAGE_FILES.items()):
+for i, (path, title, icon, blurb) in enumerate(PAGE_FILES.values()):
     with cols[i % 3]:
         st.page_link(path, label=title, icon=icon, query_params={"lang": current_lang()} if lang else None)
         st.caption(tr(T, blurb))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 import optim
 import optim.export
 import surfaces
-from pages.lib import figures, widgets
+from pages.lib import widgets
 from pages.lib.links import LinkGuard, presenter_mode, tr
-from pages.lib.runs import CUSTOM, get_surface, run_optimizer, surface_grid
-from pages.lib.text import COMMON, PLAYGROUND as T
+from pages.lib.runs import CUSTOM, run_optimizer
+from pages.lib.text import COMMON
+from pages.lib.text import PLAYGROUND as T
 
 PAGE = "playground"
 MAX_OPTIMIZERS = 6

@@ -13,4 +13,7 @@ from .catalog import CATALOG, DEFAULT_SURFACE_ID
 from .parser import MAX_LENGTH, ParseError
 from .surface import KnownPoint, Surface, Window, parse
 
-__all__ = ["CATALOG", "DEFAULT_SURFACE_ID", "MAX_LENGTH", "Atlas", "CriticalCurve", "CriticalPoint", "KnownPoint", "ParseError", "Surface", "Window", "critical_points", "parse"]
+__all__ = [
+    "CATALOG", "DEFAULT_SURFACE_ID", "MAX_LENGTH", "Atlas", "CriticalCurve", "CriticalPoint", "KnownPoint",
+    "ParseError", "Surface", "Window", "critical_points", "parse",
+]

@@ -11,7 +11,8 @@ Two methods, merged:
    real-root isolation of its univariate element, back-substitution; every isolated critical
    point is found. For large systems (Goldstein-Price, Beale: degree-7 gradients) the
    resultant res_x(df/dx, df/dy) replaces the basis (same guarantee, several times faster in
-   SymPy); ``Atlas.method`` says which ran ("groebner" / "resultant"). A non-constant gcd(df/dx, df/dy) means a whole curve of critical points
+   SymPy); ``Atlas.method`` says which ran ("groebner" / "resultant"). A non-constant
+   gcd(df/dx, df/dy) means a whole curve of critical points
    (the lecture's (1 - w1 w2)^2 has a valley of minima on w1 w2 = 1): it is reported as one
    :class:`CriticalCurve` per irreducible factor, traced inside the window. SymPy has no timeout,
    so the algebra runs in a separate, persistent child interpreter (``_atlas_worker.py``,

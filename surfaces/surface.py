@@ -10,14 +10,14 @@ domain: ``log(-1)`` gives NaN, an overflow gives inf.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from .parser import X, Y, ParsedFormula, ParseError, parse_formula
+from .parser import ParsedFormula, ParseError, X, Y, parse_formula
 
 Window = tuple[float, float, float, float]  # (xmin, xmax, ymin, ymax)
 DEFAULT_WINDOW: Window = (-3.0, 3.0, -3.0, 3.0)

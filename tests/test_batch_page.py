@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl
 
-import numpy as np
 import pytest
 
 from pages.lib.presets import PRESETS, presets_for
@@ -163,10 +162,10 @@ def test_copy_as_python_reproduces_the_page_bit_for_bit():
 
 
 def test_exports_have_every_per_step_quantity():
+    import optim
     from optim import export
     from optim.minibatch import simulate_minibatch
     from surfaces import datasets
-    import optim
 
     run = simulate_minibatch(datasets.get("pca"), optim.make("gd", lr=0.1), (0.0, 1.5), 2, 8, seed=0)
     header = export.to_csv([run], ["B=8"]).splitlines()[0].split(",")

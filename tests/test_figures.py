@@ -405,12 +405,34 @@ def test_spec_is_deterministic_and_not_aliased_to_cache(himmelblau):
 # TEMPORARY: the pre-spec builders, verbatim from commit c207ae7 (docstrings dropped), as the
 # reference for the equality tests above. Delete them (and those asserts) once the spec ships.
 # --------------------------------------------------------------------------------------------
-from typing import Iterable, Mapping, Sequence  # noqa: E402
+from collections.abc import Iterable, Mapping, Sequence  # noqa: E402
 
 from pages.lib.figures import (  # noqa: E402
-    BASE_FRAME_MS, CRITICAL_SYMBOLS, DIVERGED_COLOR, FONT_FAMILY, PANELS, SPEEDS, PathView, Window, _b64,
-    _cell_extent, _crange, _downsample, _f4, _fmt, _head_index, _head_trail, _hover, _iso_levels, _lin_range,
-    _log_range, _log_ticks, _positive, _style, frame_steps, surface_image,
+    BASE_FRAME_MS,
+    CRITICAL_SYMBOLS,
+    DIVERGED_COLOR,
+    FONT_FAMILY,
+    PANELS,
+    SPEEDS,
+    PathView,
+    Window,
+    _b64,
+    _cell_extent,
+    _crange,
+    _downsample,
+    _f4,
+    _fmt,
+    _head_index,
+    _head_trail,
+    _hover,
+    _iso_levels,
+    _lin_range,
+    _log_range,
+    _log_ticks,
+    _positive,
+    _style,
+    frame_steps,
+    surface_image,
 )
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import optim
 import surfaces
 from optim import phenomena
-from pages.lib.presets import PRESETS, presets_for
 from pages.lib import presets_momentum as PM
+from pages.lib.presets import PRESETS, presets_for
 from pages.lib.runs import run_optimizer
 from tests.conftest import app_test
 

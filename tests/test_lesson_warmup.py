@@ -14,8 +14,8 @@ import pytest
 import optim
 import surfaces
 from optim import phenomena
-from pages.lib.presets import PRESETS, presets_for
 from pages.lib import presets_warmup as PW
+from pages.lib.presets import PRESETS, presets_for
 from pages.lib.runs import run_optimizer
 from tests.conftest import app_test
 

@@ -7,7 +7,14 @@ import pytest
 
 import optim
 from optim import minibatch
-from optim.minibatch import MAX_UPDATES, epoch_batches, resample_by_epoch, simulate_minibatch, tradeoff, updates_per_epoch
+from optim.minibatch import (
+    MAX_UPDATES,
+    epoch_batches,
+    resample_by_epoch,
+    simulate_minibatch,
+    tradeoff,
+    updates_per_epoch,
+)
 from surfaces import datasets
 
 SADDLE = np.array([0.0, 1.0])

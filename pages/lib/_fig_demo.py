@@ -22,7 +22,7 @@ def descent_path(surface, start, *, lr: float, momentum: float = 0.0, n_steps: i
     lrs, eff = [], []
     b = None
     status = "budget"
-    for t in range(n_steps):
+    for _t in range(n_steps):
         g = np.asarray(g, dtype=float)
         b = g.copy() if b is None else momentum * b + g
         step = -lr * (b if momentum else g)

@@ -33,11 +33,11 @@ import gc
 import hashlib
 import math
 import threading
-from collections import OrderedDict
-from contextlib import contextmanager
 from binascii import b2a_base64
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go

@@ -11,14 +11,15 @@ link format fixes) and the schema version ``v`` are plain query parameters.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
+from .links_schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
 from .text import COMMON, LANGS
 
-from .links_schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
 PLAIN_KEYS = ("v", "lang", "present", "preset")
 MAX_PARAM_CHARS = 400  # longer values are never valid for any control
 

@@ -3,9 +3,9 @@ presets_<page>.py can import it without importing the catalog that imports them)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 from urllib.parse import urlencode
 
 from .links_schema import SCHEMA_VERSION

@@ -12,8 +12,14 @@ from .preset_model import Preset
 
 
 def _collect() -> dict[str, Preset]:
-    from . import (presets_adaptive, presets_batch, presets_critical, presets_momentum, presets_playground,
-                   presets_warmup)
+    from . import (
+        presets_adaptive,
+        presets_batch,
+        presets_critical,
+        presets_momentum,
+        presets_playground,
+        presets_warmup,
+    )
 
     out: dict[str, Preset] = {}
     for module in (presets_playground, presets_critical, presets_batch, presets_momentum, presets_adaptive,

@@ -8,8 +8,9 @@ No Streamlit here: the page builds its widgets from :data:`CONTROLS` and its run
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import surfaces
 

@@ -7,7 +7,8 @@ widgets from :data:`CONTROLS` and its runs from :func:`setup`; the tests run the
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import optim
 import surfaces

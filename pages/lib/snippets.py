@@ -10,7 +10,7 @@ bit. Plain Python, no Streamlit.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def simulate_snippet(*, surface_id: str, formula: str, runs: Sequence[dict], note: str = "") -> str:

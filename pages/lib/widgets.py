@@ -17,7 +17,8 @@ from surfaces import Surface
 from . import figures
 from .links import LinkGuard, current_lang, tr
 from .runs import CUSTOM, get_surface, surface_grid
-from .text import COMMON, LANG_NAMES, LANGS, PLAYGROUND as T
+from .text import COMMON, LANG_NAMES, LANGS
+from .text import PLAYGROUND as T
 
 MAX_STEPS = 5000
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")  # Okabe-Ito

@@ -27,7 +27,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import assert_no_exception, wait_app_idle  # noqa: F401  (re-exported)
 
 ROOT = Path(__file__).resolve().parents[2]

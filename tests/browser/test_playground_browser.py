@@ -4,8 +4,15 @@ surface stays drawn, and changing a widget changes the URL (widget -> link direc
 from __future__ import annotations
 
 import pytest
-from browser_helpers import (MAIN_CHART, assert_no_exception, background_box, head_positions, plotly_state, press_play,
-                             wait_app_idle)
+from browser_helpers import (
+    MAIN_CHART,
+    assert_no_exception,
+    background_box,
+    head_positions,
+    plotly_state,
+    press_play,
+    wait_app_idle,
+)
 
 from pages.lib.presets import PRESETS
 
