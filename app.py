@@ -3,6 +3,8 @@
 import streamlit as st
 
 import surfaces.atlas
+from pages.lib.links import tr
+from pages.lib.text import NAV
 
 st.set_page_config(page_title="Descent Lab", page_icon=":material/landscape:", layout="wide")
 
@@ -30,7 +32,8 @@ PAGES = [
 ]
 
 navigation = st.navigation(
-    [st.Page(path, title=title, icon=icon, url_path=url or None, default=not url) for path, title, icon, url in PAGES],
+    [st.Page(path, title=tr(NAV, url), icon=icon, url_path=url or None, default=not url)
+     for path, _title, icon, url in PAGES],
     position="top",
 )
 navigation.run()

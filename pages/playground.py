@@ -26,8 +26,9 @@ widgets.language_switch(side)
 widgets.preset_picker(guard, side, PAGE)
 
 if not present:
-    st.markdown(f"## {tr(T, 'title')}")
-    st.caption(tr(T, "intro"))
+    # No big title (the top bar names the page): the plot and its Play button must fit a
+    # 1366x768 projector without scrolling.
+    st.caption(f"**{tr(T, 'title')}** · {tr(T, 'intro')}")
 widgets.watch_caption(PAGE)
 
 # --- surface -----------------------------------------------------------------------------

@@ -205,6 +205,9 @@ def _parse_cached(text: str) -> Surface:
             expr=parsed.expr,
             variable_names=parsed.variable_names,
             source=parsed.text,
+            # Off the diagonal: (1, 1) sits exactly on a minimum of the lecture's example
+            # (1 - w1*w2)^2, the formula users type first, and nothing would move.
+            starts=((1.5, -1.0),),
         )
     except (RecursionError, MemoryError, Exception) as err:  # noqa: BLE001 - last line of defence
         # The parser's bounds should make this unreachable; if SymPy still fails to

@@ -114,5 +114,5 @@ def test_load_preset_button_sets_the_controls():
 def test_language_switch_translates_the_page():
     at = run_page(lang="zh")
     assert not at.exception
-    assert "自由实验" in " ".join(m.value for m in at.markdown)
+    assert "自由实验" in " ".join(c.value for c in at.caption)
     assert np.any(["优化器" in c for c in at.dataframe[0].value.columns])

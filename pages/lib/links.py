@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from .links_schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
 from .text import COMMON, LANGS
@@ -160,7 +161,12 @@ class LinkGuard:
     # --- report ------------------------------------------------------------------------
     def problems(self) -> list[str]:
         """Human sentences for the parameters of the arriving link that were not used."""
+        from .presets import PRESETS
+
         out = []
+        preset = self.raw.get("preset")
+        if preset is not None and (preset not in PRESETS or PRESETS[preset].page != self.page):
+            out.append(tr(COMMON, "unknown_preset", key=_short(preset)))
         for key, value in self.raw.items():
             if key in PLAIN_KEYS:
                 continue
@@ -179,6 +185,14 @@ class LinkGuard:
         if pending and pending["page"] == self.page:
             del st.session_state["_pending_preset"]
         problems = self.problems()
+        # Unknown keys are not bound to any widget: drop them from the address bar, so the
+        # link a student copies next is clean (the note stays for this visit).
+        for key in list(self.raw):
+            if key not in self.validators and key not in PLAIN_KEYS and key in st.query_params:
+                try:
+                    del st.query_params[key]
+                except (KeyError, StreamlitAPIException):
+                    pass
         if problems:
             shown = problems[:6] + (["…"] if len(problems) > 6 else [])
             st.info(tr(COMMON, "ignored_params", items="; ".join(shown)), icon=":material/link_off:")

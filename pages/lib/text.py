@@ -27,6 +27,8 @@ COMMON = {
     "copy_link": ("Link to this view (copy and share)", "本视图的链接（复制后分享）"),
     "presets": ("Presets", "预设"),
     "load_preset": ("Load preset", "载入预设"),
+    "choose_preset": ("Choose a preset…", "选择一个预设…"),
+    "unknown_preset": ("there is no preset '{key}'", "没有名为 '{key}' 的预设"),
     "what_to_watch": ("What to watch", "看点"),
     "status_converged": ("converged at step {k}", "第 {k} 步收敛"),
     "status_diverged": ("diverged at step {k}", "第 {k} 步发散"),
@@ -43,6 +45,16 @@ COMMON = {
     "exports": ("Export", "导出"),
     "presenter_hint": ("Presenter mode: controls hidden. Remove present=1 from the link to edit.",
                        "演示模式：已隐藏控件。去掉链接中的 present=1 即可编辑。"),
+}
+
+NAV = {  # page titles in the top bar, by url_path ("" is the home page)
+    "": ("Home", "首页"),
+    "playground": ("Playground", "自由实验"),
+    "critical": ("Critical points", "临界点"),
+    "batch": ("Batch size", "批量大小"),
+    "momentum": ("Momentum", "动量"),
+    "adaptive": ("Adaptive LR", "自适应学习率"),
+    "warmup": ("Warm-up", "预热"),
 }
 
 PLAYGROUND = {

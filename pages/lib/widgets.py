@@ -47,7 +47,7 @@ def resolve_surface(surface_id: str, formula: str, where) -> tuple[str, str, Sur
     try:
         surface = get_surface(CUSTOM, formula)
     except surfaces.ParseError as err:
-        where.error(tr(T, "formula_error", message=str(err)), icon=":material/error:")
+        where.error(tr(T, "formula_error", message=escape_markdown(str(err))), icon=":material/error:")
         last = st.session_state.get("_last_valid_formula")
         if last is not None:
             return CUSTOM, last, get_surface(CUSTOM, last)
@@ -120,12 +120,12 @@ class Slot:
 
 
 def optimizer_slot(guard: LinkGuard, where, i: int, default_id: str) -> Slot:
-    """Controls for optimizer ``i``: variant, its hyperparameters, colour."""
-    current = st.session_state.get(f"o{i + 1}", default_id)
-    title = optim.SPECS[current].title if current in optim.SPECS else ""
-    box = where.expander(f"{i + 1} · {title}", expanded=i == 0)
-    opt_id = guard.select(box, tr(T, "optimizer", i=i + 1), f"o{i + 1}", list(optim.SPECS), default_id,
+    """Controls for optimizer ``i``: variant (always visible), then its hyperparameters and colour
+    in an expander titled with the variant (known only once the select exists: a link or preset
+    may have set it)."""
+    opt_id = guard.select(where, tr(T, "optimizer", i=i + 1), f"o{i + 1}", list(optim.SPECS), default_id,
                           format_func=lambda k: optim.SPECS[k].title)
+    box = where.expander(f"{i + 1} · {optim.SPECS[opt_id].title}", expanded=i == 0)
     hyper = {}
     for p in optim.SPECS[opt_id].params:
         value = param_widget(guard, box, f"o{i + 1}_{opt_id}_{p.name}", p, demo_default(opt_id, p))
@@ -230,6 +230,7 @@ def cached_figure(max_entries: int = 32):
 @cached_figure(32)
 def race_figure_cached(surface_id, formula, window, log_colour, log_loss, paths, big, **options):
     xs, ys, Z = surface_grid(surface_id, formula, window)
+    options.setdefault("height", 560)  # plot + Play button within a 1366x768 screen
     return figures.race_figure_spec(xs, ys, Z, list(paths), log_scale=log_colour, window=window,
                                     log_loss=log_loss, big=big, **options)
 
@@ -319,10 +320,13 @@ def preset_picker(guard: LinkGuard, where, page: str) -> None:
     lang_index = LANGS.index(current_lang())
     by_id = {p.id: p for p in options}
     current = st.query_params.get("preset")
+    # No preset is shown as chosen unless the link names one: the menu must not claim a
+    # state the page is not in.
     chosen = where.selectbox(tr(COMMON, "presets"), list(by_id), format_func=lambda k: by_id[k].title[lang_index],
-                             index=list(by_id).index(current) if current in by_id else 0, key=f"_preset_menu_{page}")
+                             index=list(by_id).index(current) if current in by_id else None,
+                             placeholder=tr(COMMON, "choose_preset"), key=f"_preset_menu_{page}")
     if where.button(tr(COMMON, "load_preset"), key=f"_preset_load_{page}", icon=":material/play_circle:",
-                    width="stretch"):
+                    width="stretch", disabled=chosen is None):
         guard.apply_preset(by_id[chosen])
 
 
@@ -393,3 +397,8 @@ def presenter_style() -> None:
         </style>""",
         unsafe_allow_html=True,
     )
+
+
+def escape_markdown(text: str) -> str:
+    """User text quoted in a message must show as typed ('__import__' is not bold 'import')."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in text)
