@@ -16,7 +16,7 @@ import streamlit as st
 
 from optim.bursts import find_bursts, max_difference, sideways_bounces
 from pages.lib import figures, widgets
-from pages.lib.links import LinkGuard, presenter_mode, tr
+from pages.lib.links import tr
 from pages.lib.presets import PRESETS as _ALL_PRESETS  # noqa: F401  (first: it imports presets_adaptive)
 from pages.lib.presets_adaptive import (
     DECAY_KEY,
@@ -34,18 +34,7 @@ from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON
 from pages.lib.text_adaptive import ADAPTIVE as T
 
-present = presenter_mode()
-guard = LinkGuard(PAGE)
-if present:
-    widgets.presenter_style()
-side = st.sidebar
-widgets.language_switch(side)
-widgets.preset_picker(guard, side, PAGE)
-
-if not present:
-    st.markdown(f"## {tr(T, 'title')}")
-    st.caption(tr(T, "intro"))
-widgets.watch_caption(PAGE)
+guard, present, side = widgets.page_header(PAGE, tr(T, "title"), tr(T, "intro"))
 
 # --- controls ----------------------------------------------------------------------------
 surface_id = guard.select(side, tr(T, "surface"), "surface", list(SURFACES), DEFAULT_SURFACE,

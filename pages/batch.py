@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 import optim
 from optim.minibatch import batch_snippet, resample_by_epoch, simulate_minibatch, tradeoff, updates_per_epoch
 from pages.lib import figures, widgets
-from pages.lib.links import LinkGuard, current_lang, presenter_mode, tr
+from pages.lib.links import current_lang, tr
 from pages.lib.text import COMMON
 from pages.lib.text_batch import BATCH as T
 from surfaces import datasets
@@ -205,17 +205,7 @@ def _status(run) -> str:
 
 
 # ============================================================================================
-present = presenter_mode()
-guard = LinkGuard(PAGE)
-if present:
-    widgets.presenter_style()
-side = st.sidebar
-widgets.language_switch(side)
-widgets.preset_picker(guard, side, PAGE)
-
-if not present:
-    st.title(tr(T, "title"))
-widgets.watch_caption(PAGE)
+guard, present, side = widgets.page_header(PAGE, tr(T, "title"))
 if st.query_params.get("preset") is None:
     st.caption(tr(T, "custom_watch"))
 

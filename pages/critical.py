@@ -17,7 +17,7 @@ import streamlit as st
 import surfaces
 from optim import escape
 from pages.lib import figures, widgets
-from pages.lib.links import LinkGuard, current_lang, presenter_mode, tr
+from pages.lib.links import current_lang, tr
 from pages.lib.runs import CUSTOM, get_surface, run_optimizer, surface_grid
 from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON, LANGS, PLAYGROUND
@@ -305,18 +305,7 @@ def first_beyond(d: np.ndarray, threshold: float) -> int | None:
 
 
 # --- page ------------------------------------------------------------------------------------
-present = presenter_mode()
-guard = LinkGuard(PAGE)
-if present:
-    widgets.presenter_style()
-side = st.sidebar
-widgets.language_switch(side)
-widgets.preset_picker(guard, side, PAGE)
-
-if not present:
-    st.markdown(f"## {tr(T, 'title')}")
-    st.caption(tr(T, "intro"))
-widgets.watch_caption(PAGE)
+guard, present, side = widgets.page_header(PAGE, tr(T, "title"), tr(T, "intro"))
 
 # surface (as on the playground)
 side.subheader(tr(T, "surface"))

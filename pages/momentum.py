@@ -21,7 +21,7 @@ from optim import phenomena
 from pages.lib import figures, widgets
 from pages.lib import presets as _catalog  # noqa: F401  (load the catalog before presets_momentum)
 from pages.lib import presets_momentum as PM
-from pages.lib.links import LinkGuard, presenter_mode, tr
+from pages.lib.links import tr
 from pages.lib.runs import run_optimizer, surface_grid
 from pages.lib.text import COMMON
 from pages.lib.text_momentum import MOMENTUM as T
@@ -197,18 +197,7 @@ def decomposition_figure(surface_id: str, log_colour: bool, _run, run_key: tuple
 
 
 # ==================================================================================================
-present = presenter_mode()
-guard = LinkGuard(PAGE)
-if present:
-    widgets.presenter_style()
-side = st.sidebar
-widgets.language_switch(side)
-widgets.preset_picker(guard, side, PAGE)
-
-if not present:
-    st.markdown(f"## {tr(T, 'title')}")
-    st.caption(tr(T, "intro"))
-widgets.watch_caption(PAGE)
+guard, present, side = widgets.page_header(PAGE, tr(T, "title"), tr(T, "intro"))
 note = st.container()
 
 # --- controls ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import optim
 import optim.export
 import surfaces
 from pages.lib import widgets
-from pages.lib.links import LinkGuard, presenter_mode, tr
+from pages.lib.links import tr
 from pages.lib.runs import CUSTOM, run_optimizer
 from pages.lib.text import COMMON
 from pages.lib.text import PLAYGROUND as T
@@ -17,19 +17,7 @@ PAGE = "playground"
 MAX_OPTIMIZERS = 6
 DEFAULT_RACE = ("gd", "momentum", "adagrad", "rmsprop", "adam", "newton")
 
-present = presenter_mode()
-guard = LinkGuard(PAGE)
-if present:
-    widgets.presenter_style()
-side = st.sidebar
-widgets.language_switch(side)
-widgets.preset_picker(guard, side, PAGE)
-
-if not present:
-    # No big title (the top bar names the page): the plot and its Play button must fit a
-    # 1366x768 projector without scrolling.
-    st.caption(f"**{tr(T, 'title')}** · {tr(T, 'intro')}")
-widgets.watch_caption(PAGE)
+guard, present, side = widgets.page_header(PAGE, tr(T, "title"), tr(T, "intro"))
 
 # --- surface -----------------------------------------------------------------------------
 side.subheader(tr(T, "surface"))

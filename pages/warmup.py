@@ -22,7 +22,7 @@ from optim import phenomena
 from pages.lib import figures, widgets
 from pages.lib import presets as _catalog  # noqa: F401  (load the catalog before presets_warmup)
 from pages.lib import presets_warmup as PW
-from pages.lib.links import LinkGuard, presenter_mode, tr
+from pages.lib.links import tr
 from pages.lib.runs import build_schedule, run_optimizer, surface_grid
 from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON
@@ -105,18 +105,7 @@ def readout_sentences(values, setup, runs, names) -> list[str]:
 
 
 # ==================================================================================================
-present = presenter_mode()
-guard = LinkGuard(PAGE)
-if present:
-    widgets.presenter_style()
-side = st.sidebar
-widgets.language_switch(side)
-widgets.preset_picker(guard, side, PAGE)
-
-if not present:
-    st.markdown(f"## {tr(T, 'title')}")
-    st.caption(tr(T, "intro"))
-widgets.watch_caption(PAGE)
+guard, present, side = widgets.page_header(PAGE, tr(T, "title"), tr(T, "intro"))
 note = st.container()
 
 # --- controls ------------------------------------------------------------------------------------

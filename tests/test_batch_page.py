@@ -182,7 +182,7 @@ def test_chinese():
     text = " ".join(m.value for m in at.markdown)
     assert "卡在 saddle point" in text and "逃离了" in text
     assert any("看点" in i.value and "看绿色的 full batch 路径" in i.value for i in at.info)
-    assert "批" in at.title[0].value or "与" in at.title[0].value
+    assert "批" in at.caption[0].value or "与" in at.caption[0].value
     assert any("每 epoch update 数" == c for c in at.dataframe[0].value.columns)
     captions = " ".join(c.value for c in at.caption)
     assert "左：按 update 计" in captions and "模型：N = 32" in captions

@@ -141,7 +141,7 @@ def test_page_link_sets_the_widgets_the_scene_expects(preset_id):
 def test_page_default_and_chinese_render():
     at = _app({"lang": "zh"})
     assert not at.exception
-    assert any("自适应学习率" in m.value for m in at.markdown)
+    assert any("自适应学习率" in c.value for c in at.caption)
 
 
 def test_junk_link_params_show_a_note():

@@ -402,3 +402,23 @@ def presenter_style() -> None:
 def escape_markdown(text: str) -> str:
     """User text quoted in a message must show as typed ('__import__' is not bold 'import')."""
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in text)
+
+
+def page_header(page: str, title: str, intro: str | None = None):
+    """What every page starts with: the link guard, presenter mode, the language switch, the
+    preset menu, a one-line header and the preset's "what to watch". Returns (guard, present,
+    sidebar). The header is a caption, not a big title (the top bar names the page), so the
+    plot and its Play button fit a 1366x768 projector."""
+    from .links import presenter_mode
+
+    present = presenter_mode()
+    guard = LinkGuard(page)
+    if present:
+        presenter_style()
+    side = st.sidebar
+    language_switch(side)
+    preset_picker(guard, side, page)
+    if not present:
+        st.caption(f"**{title}** · {intro}" if intro else f"**{title}**")
+    watch_caption(page)
+    return guard, present, side
