@@ -40,3 +40,23 @@ def _scan_installed_components_once() -> None:
 
 
 _scan_installed_components_once()
+
+
+def classroom_run(page_file: str, preset, **extra):
+    """Open a page with a preset's link (plus e.g. present="1", lang="zh") in a fresh AppTest."""
+    from urllib.parse import parse_qsl
+
+    at = app_test(page_file)
+    for key, value in parse_qsl(preset.query(**extra)):
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    return at
+
+
+def animated_spec(at) -> dict:
+    """The spec of the page's first animated chart (the one with frames)."""
+    import json
+
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return next(s for s in specs if s.get("frames"))

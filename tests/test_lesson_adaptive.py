@@ -17,7 +17,7 @@ import surfaces
 from optim.bursts import find_bursts, max_difference, sideways_bounces
 from pages.lib.presets import PRESETS, presets_for
 from pages.lib.presets_adaptive import PAGE, scene, simulate_scene
-from tests.conftest import app_test
+from tests.conftest import animated_spec, classroom_run
 
 PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "adaptive.py")
 
@@ -153,21 +153,10 @@ def test_junk_link_params_show_a_note():
 
 # --- classroom: presenter mode, "copy as Python", Chinese (issue 7) ----------------------------
 def _classroom_run(preset, **extra):
-    from urllib.parse import parse_qsl
-
-    at = app_test(PAGE_FILE)
-    for key, value in parse_qsl(preset.query(**extra)):
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception
-    return at
+    return classroom_run(PAGE_FILE, preset, **extra)
 
 
-def _animated_spec(at) -> dict:
-    import json
-
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    return next(s for s in specs if s.get("frames"))
+_animated_spec = animated_spec
 
 
 def test_presenter_mode_hides_controls_enlarges_and_autoplays():

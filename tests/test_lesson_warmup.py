@@ -17,7 +17,7 @@ from optim import phenomena
 from pages.lib import presets_warmup as PW
 from pages.lib.presets import PRESETS, presets_for
 from pages.lib.runs import run_optimizer
-from tests.conftest import app_test
+from tests.conftest import animated_spec, app_test, classroom_run
 
 PAGE = "pages/warmup.py"
 
@@ -123,21 +123,10 @@ def test_page_junk_link_params_show_a_note(params):
 
 # --- classroom: presenter mode, "copy as Python", Chinese (issue 7) ----------------------------
 def _classroom_run(preset, **extra):
-    from urllib.parse import parse_qsl
-
-    at = app_test(PAGE)
-    for key, value in parse_qsl(preset.query(**extra)):
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception
-    return at
+    return classroom_run(PAGE, preset, **extra)
 
 
-def _animated_spec(at) -> dict:
-    import json
-
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    return next(s for s in specs if s.get("frames"))
+_animated_spec = animated_spec
 
 
 def test_presenter_mode_hides_controls_enlarges_and_autoplays():
