@@ -409,8 +409,10 @@ def page_header(page: str, title: str, intro: str | None = None):
     preset menu, a one-line header and the preset's "what to watch". Returns (guard, present,
     sidebar). The header is a caption, not a big title (the top bar names the page), so the
     plot and its Play button fit a 1366x768 projector."""
+    from .entry import run_through_app
     from .links import presenter_mode
 
+    run_through_app()
     present = presenter_mode()
     guard = LinkGuard(page)
     if present:

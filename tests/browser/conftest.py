@@ -68,13 +68,15 @@ def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60.0) -> N
 
 @pytest.fixture(scope="session")
 def streamlit_app(tmp_path_factory):
-    """Factory: ``streamlit_app(script_path, query="") -> URL``; one server per script."""
-    servers: dict[str, tuple[subprocess.Popen, str]] = {}
+    """Factory: ``streamlit_app(script_path, query="", server="shared") -> URL``; one server per
+    (script, server name): a test that needs a server nobody has visited yet names its own."""
+    servers: dict[tuple[str, str], tuple[subprocess.Popen, str]] = {}
     logs = tmp_path_factory.mktemp("streamlit-logs")
 
-    def start(script_path: str | os.PathLike, query: str = "") -> str:
+    def start(script_path: str | os.PathLike, query: str = "", server: str = "shared") -> str:
         script = str(Path(script_path))
-        if script not in servers:
+        key = (script, server)
+        if key not in servers:
             port = _free_port()
             log = open(logs / f"{Path(script).stem}-{port}.log", "wb")
             proc = subprocess.Popen(
@@ -85,14 +87,14 @@ def streamlit_app(tmp_path_factory):
                 env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
             )
             base = f"http://127.0.0.1:{port}"
-            servers[script] = (proc, base)
+            servers[key] = (proc, base)
             try:
                 _wait_healthy(base, proc)
             except Exception as exc:
                 log.flush()
                 text = Path(log.name).read_text(errors="replace")[-2000:]
                 pytest.fail(f"could not start {script}: {exc}\n{text}")
-        base = servers[script][1]
+        base = servers[key][1]
         return base + "/" + (("?" + query.lstrip("?")) if query else "")
 
     yield start

@@ -3,6 +3,8 @@ surface stays drawn, and changing a widget changes the URL (widget -> link direc
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from browser_helpers import (
     MAIN_CHART,
@@ -13,6 +15,7 @@ from browser_helpers import (
     press_play,
     wait_app_idle,
 )
+from playwright.sync_api import expect
 
 from pages.lib.presets import PRESETS
 
@@ -63,7 +66,28 @@ def test_changing_a_widget_changes_the_url(streamlit_app, browser_page):
     url = page.url
     page.goto(url)
     wait_app_idle(page, timeout=90_000)
-    assert page.get_by_label("Steps", exact=True).input_value() == "123"
+    # the frontend draws a bound number input with its default for a moment before the link's
+    # value lands (Streamlit 1.67), so wait for the value instead of reading it once
+    expect(page.get_by_label("Steps", exact=True)).to_have_value("123", timeout=30_000)
+
+
+def test_a_deep_link_is_the_first_visit_of_a_fresh_server(streamlit_app, browser_page):
+    """Streamlit treats an app with a pages/ folder as an old-style multipage app until app.py
+    has run once: a student's link straight to a page used to render that page alone, narrow
+    and without the navigation bar (pages/lib/entry.py reruns it through app.py)."""
+    page = browser_page
+    base = streamlit_app("app.py", server="never-visited").split("/?")[0].rstrip("/")
+    page.goto(f"{base}/playground?steps=123&v=1")
+    wait_app_idle(page, timeout=90_000)
+    page.wait_for_selector(f"{MAIN_CHART} .main-svg", timeout=60_000)
+    expect(page.get_by_label("Steps", exact=True)).to_have_value("123", timeout=30_000)
+    n_pages = len([p for p in (Path(__file__).resolve().parents[2] / "pages").glob("*.py") if not p.name.startswith("_")])
+    assert page.locator("[data-testid='stTopNavLink']").count() == n_pages
+    width = page.evaluate("() => document.querySelector(\"[data-testid='stMainBlockContainer']\")"
+                          ".getBoundingClientRect().width")
+    assert width > 900  # the wide layout of app.py's set_page_config, not the 736 px centered one
+    assert "/playground" in page.url and "steps=123" in page.url
+    assert_no_exception(page)
 
 
 def test_junk_link_shows_a_note_not_an_exception(streamlit_app, browser_page):
