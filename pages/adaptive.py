@@ -103,7 +103,8 @@ def effective_lr_figure(series, threshold, h_yy, marks, labels, big):
 
 # --- show --------------------------------------------------------------------------------
 guard.report()
-fig = widgets.race_figure_cached(surface_id, "", surface.window, surface.log_scale, True, tuple(paths), present)
+fig = widgets.race_figure_cached(surface_id, "", surface.window, surface.log_scale, True, tuple(paths), present,
+                                  labels=widgets.figure_labels())
 st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode="box",
                 config={"displaylogo": False, "scrollZoom": False}, theme=None)
 for slot, run in zip(slots, runs):

@@ -51,7 +51,8 @@ def _name(b: int, n: int) -> str:
 
 
 @widgets.cached_figure(32)
-def race_cached(dataset_id: str, runs_key: tuple, names: tuple, colors: tuple, epochs: int, big: bool, _runs):
+def race_cached(dataset_id: str, runs_key: tuple, names: tuple, colors: tuple, epochs: int, big: bool, _runs,
+                labels: tuple = ()):
     """The race on the epoch clock (``runs_key`` identifies ``_runs``, which is not hashed)."""
     data = datasets.get(dataset_id)
     k = max(r.updates_per_epoch for r in _runs)
@@ -65,7 +66,7 @@ def race_cached(dataset_id: str, runs_key: tuple, names: tuple, colors: tuple, e
     xs, ys, Z = grid_cached(dataset_id)
     fig = figures.race_figure(xs, ys, Z, paths, log_scale=data.log_scale, window=data.window,
                               critical_points=data.known_points, xlabel="w1", ylabel="w2", big=big,
-                              height=560)
+                              height=560, labels=dict(labels))
     _epoch_axes(fig, k, t)
     return fig
 
@@ -256,7 +257,7 @@ if not present:
     with st.expander(tr(T, "about"), expanded=False):
         st.markdown(tr(T, "intro"))
 
-fig = race_cached(dataset_id, runs_key, names, colors, int(epochs), present, runs)
+fig = race_cached(dataset_id, runs_key, names, colors, int(epochs), present, runs, widgets.figure_labels())
 st.plotly_chart(fig, key=f"{PAGE}_race", config={"displaylogo": False, "scrollZoom": False}, theme=None)
 
 st.subheader(tr(T, "readout"))

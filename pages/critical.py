@@ -253,11 +253,12 @@ def taylor_figure(surface_id: str, formula: str, center: tuple, radius: float, t
 
 @widgets.cached_figure(32)
 def lab_race_figure(surface_id: str, formula: str, window: tuple, log_colour: bool, paths: tuple,
-                    points: tuple, big: bool):
+                    points: tuple, big: bool, labels: tuple = ()):
     xs, ys, Z = surface_grid(surface_id, formula, window)
     crit = [(p[0], p[1], p[3]) for p in points]
     fig = figures.race_figure(xs, ys, Z, list(paths), log_scale=log_colour, window=window, critical_points=crit,
-                              panels=False, big=big, height=560, xlabel="x (w1)", ylabel="y (w2)")
+                              panels=False, big=big, height=560, xlabel="x (w1)", ylabel="y (w2)",
+                              labels=dict(labels))
     fig.update_layout(showlegend=False, margin=dict(t=10))  # the distance plot beside it carries the legend
     return fig
 
@@ -513,7 +514,8 @@ else:
     st.caption(tr(T, "lab_intro", x=clean(saddle.x), y=clean(saddle.y), l1=H_s.lam_min, l2=H_s.lam_max, lr=lr))
     c1, c2 = st.columns([1, 1], gap="small")
     with c1:
-        race = lab_race_figure(surface_id, formula, window, log_colour, tuple(views), pts_key, present)
+        race = lab_race_figure(surface_id, formula, window, log_colour, tuple(views), pts_key, present,
+                               widgets.figure_labels())
         st.plotly_chart(race, key=f"{PAGE}_race", config={"displaylogo": False, "scrollZoom": False}, theme=None)
     with c2:
         curves = [(names[i], LAB_COLORS[i], dists[i], LAB_DASH[i]) for i in range(6)]

@@ -46,12 +46,12 @@ def _vec(v) -> str:
 
 
 @widgets.cached_figure(32)
-def race_cached(surface_id, window, log_colour, paths, big):
+def race_cached(surface_id, window, log_colour, paths, big, labels=()):
     xs, ys, Z = surface_grid(surface_id, "", window)
     surface = surfaces.CATALOG[surface_id]
     crit = [p for p in surface.known_points if p.kind in ("minimum", "maximum", "saddle")]
     return figures.race_figure(xs, ys, Z, list(paths), log_scale=log_colour, window=window, big=big,
-                               log_loss=False, critical_points=crit, height=600)
+                               log_loss=False, critical_points=crit, height=600, labels=dict(labels))
 
 
 def _view(spec: PM.RunSpec, run, name: str) -> figures.PathView:
@@ -226,7 +226,7 @@ paths = tuple(_view(spec, runs[spec.key], names[spec.key]) for spec in setup.run
 
 # --- show ----------------------------------------------------------------------------------------
 window = surface.window
-fig = race_cached(setup.surface_id, window, surface.log_scale, paths, present)
+fig = race_cached(setup.surface_id, window, surface.log_scale, paths, present, widgets.figure_labels())
 st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode="box",
                 config={"displaylogo": False, "scrollZoom": False}, theme=None)
 

@@ -59,7 +59,8 @@ paths = [widgets.path_view(slot, run) for slot, run in zip(slots, runs)]
 
 # --- show --------------------------------------------------------------------------------
 guard.report()
-fig = widgets.race_figure_cached(surface_id, formula, window, log_colour, log_loss, tuple(paths), present)
+fig = widgets.race_figure_cached(surface_id, formula, window, log_colour, log_loss, tuple(paths), present,
+                                  labels=widgets.figure_labels())
 event = st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode="box",
                         config={"displaylogo": False, "scrollZoom": False}, theme=None)
 

@@ -387,7 +387,8 @@ def _log_ticks(cmin: float, cmax: float, zmin: float, delta: float, max_ticks: i
     return vals, texts
 
 
-def _critical_specs(critical_points, msize: float, enc, axis=("x", "y")) -> list[dict]:
+def _critical_specs(critical_points, msize: float, enc, axis=("x", "y"), labels=None) -> list[dict]:
+    names = _labels(labels)
     by_kind: dict[str, list[tuple[float, float]]] = {}
     for cp in critical_points or ():
         if isinstance(cp, Mapping):
@@ -406,10 +407,10 @@ def _critical_specs(critical_points, msize: float, enc, axis=("x", "y")) -> list
         sym = CRITICAL_SYMBOLS[kind]
         line = {"color": "white", "width": 1.5} if sym != "x" else {"color": "black", "width": 1}
         traces.append({
-            "type": "scatter", "x": enc(a[:, 0]), "y": enc(a[:, 1]), "mode": "markers", "name": kind,
+            "type": "scatter", "x": enc(a[:, 0]), "y": enc(a[:, 1]), "mode": "markers", "name": names[kind],
             "legendgroup": "critical",
             "marker": {"symbol": sym, "size": msize, "color": "black" if sym != "x" else "white", "line": line},
-            "hovertemplate": kind + " (%{x:.4g}, %{y:.4g})<extra></extra>", "xaxis": axis[0], "yaxis": axis[1],
+            "hovertemplate": names[kind] + " (%{x:.4g}, %{y:.4g})<extra></extra>", "xaxis": axis[0], "yaxis": axis[1],
         })
     return traces
 
@@ -500,19 +501,37 @@ def _head_trail(p: PathView, step: int, trail: int):
     return seg[:, 0].copy(), seg[:, 1].copy(), p.points[h : h + 1, 0].copy(), p.points[h : h + 1, 1].copy()
 
 
-PANELS = (  # (key, title, axis suffix)
+PANELS = (  # (key, title, axis suffix); the title is the English default of FIGURE_LABELS[key]
     ("loss", "loss f(θ_t)", 2),
     ("lr", "learning rate η_t", 3),
     ("step", "effective step |Δθ_t|  (— x, ··· y)", 4),
     ("grad", "gradient norm ‖∇f(θ_t)‖", 5),
 )
 
+# Words drawn inside the figures. Pages pass their language's table as ``labels`` (see
+# pages/lib/text.py FIGURE); missing keys fall back to these. Play/Pause stay as they are: the
+# ▶ and ❚❚ glyphs read in any language, and presenter mode's autoplay finds the button by them.
+FIGURE_LABELS = {
+    **{key: title for key, title, _ in PANELS},
+    "step_axis": "step",
+    "slider": "step ",
+    "diverged": "diverged after step {k}",
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "saddle": "saddle",
+    "degenerate": "degenerate",
+}
+
+
+def _labels(labels: Mapping[str, str] | None) -> dict:
+    return {**FIGURE_LABELS, **(labels or {})}
+
 
 def race_figure_spec(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window: Window | None = None,
                      max_frames: int = 200, trail: int = 12, critical_points: Iterable = (), panels: bool = True,
                      log_loss: bool = True, height: int = 620, big: bool = False, colorscale="Viridis",
                      xlabel: str = "x", ylabel: str = "y", title: str | None = None,
-                     fast_frames: bool = True) -> dict:
+                     fast_frames: bool = True, labels: Mapping[str, str] | None = None) -> dict:
     """:func:`race_figure` as the plain figure dict ``{"data", "layout", "frames"}`` that
     ``race_figure(...).to_dict()`` returns (arrays as typed-array specs), built without plotly.py.
 
@@ -526,14 +545,14 @@ def race_figure_spec(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, w
         return _race_dict(xs, ys, Z, paths, log_scale=log_scale, window=window, max_frames=max_frames,
                           trail=trail, critical_points=critical_points, panels=panels, log_loss=log_loss,
                           height=height, big=big, colorscale=colorscale, xlabel=xlabel, ylabel=ylabel, title=title,
-                          enc=_typed)
+                          enc=_typed, labels=labels)
 
 
 def race_figure(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window: Window | None = None,
                 max_frames: int = 200, trail: int = 12, critical_points: Iterable = (), panels: bool = True,
                 log_loss: bool = True, height: int = 620, big: bool = False, colorscale="Viridis",
                 xlabel: str = "x", ylabel: str = "y", title: str | None = None,
-                fast_frames: bool = True) -> go.Figure:
+                fast_frames: bool = True, labels: Mapping[str, str] | None = None) -> go.Figure:
     """The playground's animated race: surface + paths (left, the hero) + side panels (right).
 
     Trace order (constant; the frames update only the LAST traces):
@@ -553,15 +572,17 @@ def race_figure(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window
     """
     spec = _race_dict(xs, ys, Z, paths, log_scale=log_scale, window=window, max_frames=max_frames, trail=trail,
                       critical_points=critical_points, panels=panels, log_loss=log_loss, height=height, big=big,
-                      colorscale=colorscale, xlabel=xlabel, ylabel=ylabel, title=title, enc=_asis)
+                      colorscale=colorscale, xlabel=xlabel, ylabel=ylabel, title=title, enc=_asis, labels=labels)
     return _validated(spec, fast_frames)
 
 
 def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critical_points, panels, log_loss,
-               height, big, colorscale, xlabel, ylabel, title, enc) -> dict:
+               height, big, colorscale, xlabel, ylabel, title, enc, labels=None) -> dict:
     """The race figure as a dict; arrays encoded by ``enc`` (:func:`_typed` for the spec,
-    :func:`_asis` to leave NumPy arrays to plotly.py). Frames always carry float32 typed arrays."""
+    :func:`_asis` to leave NumPy arrays to plotly.py). Frames always carry float32 typed arrays.
+    ``labels`` overrides words of :data:`FIGURE_LABELS` (panel titles, kinds, "step")."""
     paths = list(paths)
+    words = _labels(labels)
     xs = np.asarray(xs, dtype=float)
     ys = np.asarray(ys, dtype=float)
     Z = np.asarray(Z, dtype=float)
@@ -581,7 +602,7 @@ def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critic
     traces: list[dict] = [_colorbar_spec(layers.cmin, layers.cmax, layers.zmin, layers.delta, log_scale, colorscale,
                                          x=cbar_x, len_=top, y=top / 2, font_size=st["font"])]
     traces.append(_iso_spec(layers, enc, width=st["iso"]))
-    traces += _critical_specs(critical_points, st["crit"], enc)
+    traces += _critical_specs(critical_points, st["crit"], enc, labels=words)
 
     cols = [(_f4(p.points[:, 0]), _f4(p.points[:, 1])) for p in paths]  # float32 x, y columns
     for p, (px, py) in zip(paths, cols):
@@ -597,7 +618,7 @@ def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critic
                 "cliponaxis": False,
                 "marker": {"symbol": "x", "size": st["end"], "color": DIVERGED_COLOR,
                            "line": {"color": "white", "width": 1.5}},
-                "hovertemplate": f"<b>{p.name}</b> diverged after step {k}<extra></extra>"})
+                "hovertemplate": f"<b>{p.name}</b> {words['diverged'].format(k=k)}<extra></extra>"})
 
     panel_ranges: dict[str, tuple[float, float]] = {}
     if panels:
@@ -644,7 +665,7 @@ def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critic
 
     frames = _race_frames(paths, cols, steps, trail, panels, anim_idx)
     layout = _race_layout(xs, ys, layers, (xmin, xmax, ymin, ymax), steps, st, panels, panel_ranges, log_loss,
-                          main_dom, panel_dom, top, height, xlabel, ylabel, title, anim_idx, len(paths))
+                          main_dom, panel_dom, top, height, xlabel, ylabel, title, anim_idx, len(paths), words)
     return {"data": traces, "layout": layout, "frames": frames} if frames else {"data": traces, "layout": layout}
 
 
@@ -690,7 +711,7 @@ def _race_frames(paths, cols, steps, trail, panels, anim_idx) -> list[dict]:
 
 
 def _race_layout(xs, ys, layers: _SurfaceLayers, window, steps, st, panels, panel_ranges, log_loss, main_dom,
-                 panel_dom, top, height, xlabel, ylabel, title, anim_idx, n_paths) -> dict:
+                 panel_dom, top, height, xlabel, ylabel, title, anim_idx, n_paths, words=FIGURE_LABELS) -> dict:
     xmin, xmax, ymin, ymax = window
     x0, x1 = _cell_extent(xs)
     y0, y1 = _cell_extent(ys)
@@ -734,17 +755,17 @@ def _race_layout(xs, ys, layers: _SurfaceLayers, window, steps, st, panels, pane
         gap = 0.075
         h = (top - gap * (n - 1)) / n
         last_step = float(steps[-1]) if len(steps) else 1.0
-        for r, (key, label, ax) in enumerate(PANELS):
+        for r, (key, _, ax) in enumerate(PANELS):
             y_hi = round(top - r * (h + gap), 6)
             y_lo = round(max(0.0, y_hi - h), 6)
             log_ax = key in ("step", "grad") or (key == "loss" and log_loss)
             layout[f"xaxis{ax}"] = {**axis_common(), "domain": list(panel_dom), "anchor": f"y{ax}",
                                     "range": [0, max(last_step, 1.0)], "showticklabels": (r == n - 1),
-                                    "title": {"text": "step", "standoff": 2} if r == n - 1 else {"standoff": 2}}
+                                    "title": {"text": words["step_axis"], "standoff": 2} if r == n - 1 else {"standoff": 2}}
             layout[f"yaxis{ax}"] = {**axis_common(), "domain": [y_lo, y_hi], "anchor": f"x{ax}",
                                     "range": list(panel_ranges[key]), "type": "log" if log_ax else "linear",
                                     "nticks": 4, "exponentformat": "power" if log_ax else "B"}
-            annotations.append({"text": label, "xref": "paper", "yref": "paper", "x": panel_dom[0], "y": y_hi,
+            annotations.append({"text": words[key], "xref": "paper", "yref": "paper", "x": panel_dom[0], "y": y_hi,
                                 "xanchor": "left", "yanchor": "bottom", "showarrow": False,
                                 "font": {"size": st["small"]}})
     if annotations:  # plotly.py drops an empty list (and None values): so does the spec
@@ -776,7 +797,7 @@ def _race_layout(xs, ys, layers: _SurfaceLayers, window, steps, st, panels, pane
         "active": 0, "steps": slider_steps, "x": 0.22, "len": main_dom[1] - 0.22 - 0.12, "xanchor": "left",
         "y": -0.07, "yanchor": "top", "pad": {"t": 0, "b": 0}, "ticklen": 0, "minorticklen": 0, "tickwidth": 0,
         "font": {"color": "rgba(0,0,0,0)", "size": 8},  # one label per frame would be unreadable: hide them
-        "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "left",
+        "currentvalue": {"prefix": words["slider"], "visible": True, "xanchor": "left",
                          "font": {"size": st["font"], "color": "#222"}},
         "transition": {"duration": 0}, "bgcolor": "#ddd", "activebgcolor": "#0072B2", "bordercolor": "#888"}]
     return layout

@@ -47,6 +47,20 @@ COMMON = {
                        "演示模式：已隐藏控件。去掉链接中的 present=1 即可编辑。"),
 }
 
+FIGURE = {  # words drawn inside the plots (keys of pages.lib.figures.FIGURE_LABELS)
+    "loss": ("loss f(θ_t)", "损失 f(θ_t)"),
+    "lr": ("learning rate η_t", "学习率 η_t"),
+    "step": ("effective step |Δθ_t|  (— x, ··· y)", "实际步长 |Δθ_t|  (— x, ··· y)"),
+    "grad": ("gradient norm ‖∇f(θ_t)‖", "梯度范数 ‖∇f(θ_t)‖"),
+    "step_axis": ("step", "步数"),
+    "slider": ("step ", "第 "),
+    "diverged": ("diverged after step {k}", "第 {k} 步后发散"),
+    "minimum": ("minimum", "极小值"),
+    "maximum": ("maximum", "极大值"),
+    "saddle": ("saddle", "鞍点"),
+    "degenerate": ("degenerate", "退化点"),
+}
+
 NAV = {  # page titles in the top bar, by url_path ("" is the home page)
     "": ("Home", "首页"),
     "playground": ("Playground", "自由实验"),

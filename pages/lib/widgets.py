@@ -228,11 +228,22 @@ def cached_figure(max_entries: int = 32):
 
 
 @cached_figure(32)
-def race_figure_cached(surface_id, formula, window, log_colour, log_loss, paths, big, **options):
+def race_figure_cached(surface_id, formula, window, log_colour, log_loss, paths, big, labels=(), **options):
+    """``labels``: :func:`figure_labels` of the page's language (part of the cache key)."""
     xs, ys, Z = surface_grid(surface_id, formula, window)
     options.setdefault("height", 560)  # plot + Play button within a 1366x768 screen
     return figures.race_figure_spec(xs, ys, Z, list(paths), log_scale=log_colour, window=window,
-                                    log_loss=log_loss, big=big, **options)
+                                    log_loss=log_loss, big=big, labels=dict(labels), **options)
+
+
+def figure_labels(lang: str | None = None) -> tuple[tuple[str, str], ...]:
+    """The words inside the figures in ``lang`` (default: the page's language), as a hashable
+    tuple of (key, text) for cached figure builders (``labels=dict(...)``)."""
+    from .links import current_lang
+    from .text import FIGURE, LANGS
+
+    i = LANGS.index(lang or current_lang())
+    return tuple((key, texts[i]) for key, texts in FIGURE.items())
 
 
 @cached_figure(16)

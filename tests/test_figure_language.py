@@ -1,0 +1,73 @@
+"""The words drawn inside the plots follow the page's language (panel titles, the step slider,
+critical-point kinds, the "diverged" note): a Chinese class sees no English inside a figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pages.lib import figures
+from pages.lib.presets import PRESETS
+from pages.lib.text import FIGURE, LANGS
+from tests.conftest import animated_spec, classroom_run
+
+ZH = LANGS.index("zh")
+EN_ONLY = {texts[0] for texts in FIGURE.values() if texts[0] != texts[ZH]}
+ZH_WORDS = {texts[ZH] for texts in FIGURE.values()}
+
+
+def figure_words(spec: dict) -> set[str]:
+    """Every piece of text the figure draws by itself: trace names, panel titles (annotations),
+    axis titles and the slider's "current value" prefix."""
+    layout = spec["layout"]
+    words = {t.get("name") for t in spec["data"] if t.get("showlegend", True)}
+    words |= {a.get("text") for a in layout.get("annotations", ())}
+    words |= {(v.get("title") or {}).get("text") for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))}
+    words |= {(s.get("currentvalue") or {}).get("prefix") for s in layout.get("sliders", ())}
+    return {w for w in words if w}
+
+
+def _toy_paths():
+    t = np.linspace(0, 1, 31)
+    pts = np.column_stack([1 - t, 1 - t])
+    diverging = np.column_stack([t, np.where(t < 0.5, t, np.inf)])
+    loss = (pts**2).sum(1)
+    return [figures.PathView(name="GD", color="#0072B2", points=pts, loss=loss),
+            figures.PathView(name="big lr", color="#D55E00", points=diverging, loss=(diverging**2).sum(1),
+                             status="diverged")]
+
+
+def test_race_figure_draws_the_labels_it_is_given():
+    xs = ys = np.linspace(-2, 2, 21)
+    Z = xs[None, :] ** 2 - ys[:, None] ** 2
+    crit = [(0.0, 0.0, "saddle"), (1.0, 1.0, "minimum")]
+    zh = {key: texts[ZH] for key, texts in FIGURE.items()}
+    en_spec = figures.race_figure_spec(xs, ys, Z, _toy_paths(), log_scale=False, critical_points=crit)
+    zh_spec = figures.race_figure_spec(xs, ys, Z, _toy_paths(), log_scale=False, critical_points=crit, labels=zh)
+    en, cn = figure_words(en_spec), figure_words(zh_spec)
+    assert {"saddle", "minimum", "loss f(θ_t)", "step ", "step"} <= en
+    assert {"鞍点", "极小值", "损失 f(θ_t)", "第 ", "步数"} <= cn
+    assert not (cn & EN_ONLY)
+    diverged = [t["hovertemplate"] for t in zh_spec["data"] if t.get("name") == "big lr diverged"]
+    assert diverged and "第 14 步后发散" in diverged[0]
+    # only words change: the same traces, frames and data
+    assert len(en_spec["data"]) == len(zh_spec["data"]) and en_spec["frames"] == zh_spec["frames"]
+
+
+def _first_preset_of_each_page() -> list[str]:
+    first: dict[str, str] = {}
+    for preset in PRESETS.values():
+        first.setdefault(preset.page, preset.id)
+    return sorted(first.values())
+
+
+ONE_PRESET_PER_PAGE = _first_preset_of_each_page()
+
+
+@pytest.mark.parametrize("preset_id", ONE_PRESET_PER_PAGE)
+def test_every_animated_figure_speaks_the_page_language(preset_id):
+    preset = PRESETS[preset_id]
+    spec = animated_spec(classroom_run(f"pages/{preset.page}.py", preset, lang="zh"))
+    words = figure_words(spec)
+    assert words & ZH_WORDS, f"{preset.page}: no Chinese word in the figure: {sorted(words)}"
+    assert not (words & EN_ONLY), f"{preset.page}: English left in the Chinese figure: {words & EN_ONLY}"
