@@ -148,10 +148,15 @@ async def main(n: int, waves: int, warm: bool) -> None:
             if warm:
                 # The teacher opened the app before class: each preset once, one at a time.
                 t0 = time.perf_counter()
+                warm_results: list[dict] = []
                 for link in links:
-                    await session(browser, base + link, [])
+                    await session(browser, base + link, warm_results)
+                    r = warm_results[-1]
+                    print(f"  warm {link[:60]}: plot {r.get('plot_s', float('nan')):.1f} s, "
+                          f"change {r.get('change_s', float('nan')):.1f} s{'  ' + r['error'] if r['error'] else ''}",
+                          flush=True)
                 print(f"warm-up: every preset opened once in {time.perf_counter() - t0:.0f} s; "
-                      f"server rss {rss_mb(proc.pid):.0f} MB")
+                      f"server rss {rss_mb(proc.pid):.0f} MB", flush=True)
             for k in range(waves):
                 t0 = time.perf_counter()
                 results = await wave(browser, base, links, n)
