@@ -63,10 +63,12 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, *options: str) -> subprocess.Popen:
+    """``streamlit run app.py`` on 127.0.0.1:port (plus ``options``, e.g. "--runner.postScriptGC", "true")."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         *options],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     deadline = time.time() + 90

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from optim.bursts import find_bursts, max_difference, sideways_bounces
+from optim.bursts import max_difference, sideways_bounces
 from pages.lib import figures, widgets
 from pages.lib.links import tr
 from pages.lib.presets import PRESETS as _ALL_PRESETS  # noqa: F401  (first: it imports presets_adaptive)
@@ -29,7 +29,7 @@ from pages.lib.presets_adaptive import (
     SlotSpec,
     scene_from_values,
 )
-from pages.lib.runs import get_surface, run_optimizer
+from pages.lib.runs import bursts_of, get_surface, run_optimizer
 from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON
 from pages.lib.text_adaptive import ADAPTIVE as T
@@ -57,10 +57,10 @@ scene = scene_from_values(surface_id, start[0], start[1], steps, specs)
 st.session_state["_adaptive_scene"] = scene  # what the tests compare with presets_adaptive.scene(link)
 
 # --- compute -----------------------------------------------------------------------------
-runs = [run_optimizer(surface_id, "", s.opt_id, s.hyper, scene.start, steps, scene.schedule(s), (0.0, 1), 0)
-        for s in specs]
+run_args = [(surface_id, "", s.opt_id, s.hyper, scene.start, steps, scene.schedule(s), (0.0, 1), 0) for s in specs]
+runs = [run_optimizer(*args) for args in run_args]
 paths = [widgets.path_view(slot, run) for slot, run in zip(slots, runs)]
-bursts = [find_bursts(run) for run in runs]
+bursts = [bursts_of(*args) for args in run_args]
 
 minima = [p for p in surface.known_points if p.kind == "minimum"]
 x_min = np.array([minima[0].x, minima[0].y]) if minima else np.zeros(2)

@@ -57,6 +57,16 @@ def run_optimizer(surface_id: str, formula: str, opt_id: str, hyper: tuple, star
                           schedule=lr_schedule, noise=noise_model, seed=seed)
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
+def bursts_of(*run_args):
+    """:func:`optim.bursts.find_bursts` of ``run_optimizer(*run_args)``, cached like the run:
+    the burst scan takes a running median at every step (~0.1-0.3 s on a long run), too much to
+    redo for every student who opens the same link."""
+    from optim.bursts import find_bursts
+
+    return find_bursts(run_optimizer(*run_args))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def critical_points(surface_id: str, formula: str, window: tuple):
     """The critical-point atlas of a surface in a window (bounded in time by the atlas)."""
