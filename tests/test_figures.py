@@ -271,8 +271,8 @@ def test_pathview_validation():
 
 # --------------------------------------------------------------------------------------------
 # Plain-dict specs (race_figure_spec, surface_3d_figure_spec, schedule_figure_spec): each equals
-# plotly.py's to_dict() of the validated figure, go.Figure(spec) changes nothing, and all equal
-# the pre-spec implementation (the _legacy_* builders at the end of this module).
+# plotly.py's to_dict() of the validated figure, and go.Figure(spec) changes nothing. (Until the
+# spec shipped they were also compared with a verbatim copy of the pre-spec builders.)
 # --------------------------------------------------------------------------------------------
 import plotly.io as pio  # noqa: E402
 from _plotly_utils.utils import to_typed_array_spec  # noqa: E402
@@ -329,18 +329,17 @@ RACE_CASES = list(_race_cases())
 
 
 @pytest.mark.parametrize("case", RACE_CASES)
-def test_race_spec_equals_validated_and_legacy(case):
+def test_race_spec_equals_validated(case):
     xs, ys, Z, paths, kw = _race_cases()[case]
     spec = F.race_figure_spec(xs, ys, Z, paths, **kw)
     assert isinstance(spec, dict) and set(spec) == {"data", "layout", "frames"}
     want = _canon(spec)
     assert json.loads(json.dumps(spec)) == want  # plain JSON already: no NumPy left inside
-    assert _canon(_legacy_race_figure(xs, ys, Z, paths, **kw).to_dict()) == want  # = the pre-spec figure
     assert _canon(F.race_figure(xs, ys, Z, paths, **kw).to_dict()) == want  # the validated twin
     assert _canon(go.Figure(spec).to_dict()) == want  # plotly accepts it (frames too) and changes nothing
 
 
-def test_other_specs_equal_validated_and_legacy(himmelblau):
+def test_other_specs_equal_validated(himmelblau):
     s, xs, ys, Z = himmelblau
     paths = [descent_path(s, (0, 0), lr=0.01, n_steps=100), _diverged_path(),
              _line_path(30, "far", start=(-9, -9), end=(9, 9))]
@@ -349,7 +348,6 @@ def test_other_specs_equal_validated_and_legacy(himmelblau):
         spec = F.surface_3d_figure_spec(*args, **kw)
         want = _canon(spec)
         assert json.loads(json.dumps(spec)) == want
-        assert _canon(_legacy_surface_3d_figure(*args, **kw).to_dict()) == want
         assert _canon(F.surface_3d_figure(*args, **kw).to_dict()) == want
         assert _canon(go.Figure(spec).to_dict()) == want
     for lrs, kw in (({"cosine": (np.cos(np.linspace(0, 1.5, 50)) * 0.1, "#E69F00"),
@@ -359,7 +357,6 @@ def test_other_specs_equal_validated_and_legacy(himmelblau):
         spec = F.schedule_figure_spec(lrs, **kw)
         want = _canon(spec)
         assert json.loads(json.dumps(spec)) == want
-        assert _canon(_legacy_schedule_figure(lrs, **kw).to_dict()) == want
         assert _canon(F.schedule_figure(lrs, **kw).to_dict()) == want
         assert _canon(go.Figure(spec).to_dict()) == want
 
@@ -401,364 +398,17 @@ def test_spec_is_deterministic_and_not_aliased_to_cache(himmelblau):
     assert json.dumps(b) == a_json  # ... does not reach the next spec
 
 
-# --------------------------------------------------------------------------------------------
-# TEMPORARY: the pre-spec builders, verbatim from commit c207ae7 (docstrings dropped), as the
-# reference for the equality tests above. Delete them (and those asserts) once the spec ships.
-# --------------------------------------------------------------------------------------------
-from collections.abc import Iterable, Mapping, Sequence  # noqa: E402
-
-from pages.lib.figures import (  # noqa: E402
-    BASE_FRAME_MS,
-    CRITICAL_SYMBOLS,
-    DIVERGED_COLOR,
-    FONT_FAMILY,
-    PANELS,
-    SPEEDS,
-    PathView,
-    Window,
-    _b64,
-    _cell_extent,
-    _crange,
-    _downsample,
-    _f4,
-    _fmt,
-    _head_index,
-    _head_trail,
-    _hover,
-    _iso_levels,
-    _lin_range,
-    _log_range,
-    _log_ticks,
-    _positive,
-    _style,
-    frame_steps,
-    surface_image,
-)
-
-
-def _legacy_iso_line_trace(xs, ys, Z, log_scale: bool, n_levels: int = 12, width: float = 0.8,
-                   xaxis: str = "x", yaxis: str = "y") -> go.Scatter:
-    C, _, _ = colour_values(Z, log_scale)
-    cmin, cmax = _crange(C)
-    lx, ly = iso_lines(xs, ys, C, _iso_levels(cmin, cmax, n_levels))
-    return go.Scatter(x=lx.astype(np.float32), y=ly.astype(np.float32), mode="lines", name="iso-lines",
-                      line=dict(color="rgba(255,255,255,0.55)", width=width), hoverinfo="skip",
-                      showlegend=False, xaxis=xaxis, yaxis=yaxis)
-
-
-def _legacy_colorbar_trace(Z, log_scale: bool, colorscale="Viridis", x: float = 1.0, len_: float = 1.0,
-                   y: float = 0.5, font_size: int = 14, title: str = "f") -> go.Scatter:
-    C, zmin, delta = colour_values(Z, log_scale)
-    cmin, cmax = _crange(C)
-    if log_scale:
-        tickvals, ticktext = _log_ticks(cmin, cmax, zmin, delta)
-    else:
-        tickvals = [float(v) for v in np.linspace(cmin, cmax, 6)]
-        ticktext = [_fmt(v) for v in tickvals]
-    return go.Scatter(
-        x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False, name="colour bar",
-        marker=dict(size=0, color=[cmin, cmax], cmin=cmin, cmax=cmax, colorscale=colorscale, showscale=True,
-                    colorbar=dict(x=x, xanchor="left", y=y, yanchor="middle", len=len_, thickness=14,
-                                  outlinewidth=0, tickvals=tickvals, ticktext=ticktext,
-                                  tickfont=dict(size=font_size - 2),
-                                  title=dict(text=title + (" (log)" if log_scale else ""), side="top",
-                                             font=dict(size=font_size - 1)))),
-    )
-
-
-def _legacy_critical_traces(critical_points, msize: float, axis=("x", "y")) -> list[go.Scatter]:
-    by_kind: dict[str, list[tuple[float, float]]] = {}
-    for cp in critical_points or ():
-        if isinstance(cp, Mapping):
-            x, y, kind = cp["x"], cp["y"], cp["kind"]
-        elif hasattr(cp, "kind"):
-            x, y, kind = cp.x, cp.y, cp.kind
-        else:
-            x, y, kind = cp[0], cp[1], cp[2]
-        by_kind.setdefault(str(kind), []).append((float(x), float(y)))
-    traces = []
-    for kind in ("minimum", "maximum", "saddle", "degenerate"):
-        pts = by_kind.get(kind)
-        if not pts:
-            continue
-        a = np.array(pts)
-        sym = CRITICAL_SYMBOLS[kind]
-        line = dict(color="white", width=1.5) if sym != "x" else dict(color="black", width=1)
-        traces.append(go.Scatter(
-            x=a[:, 0], y=a[:, 1], mode="markers", name=kind, legendgroup="critical",
-            marker=dict(symbol=sym, size=msize, color="black" if sym != "x" else "white", line=line),
-            hovertemplate=kind + " (%{x:.4g}, %{y:.4g})<extra></extra>", xaxis=axis[0], yaxis=axis[1],
-        ))
-    return traces
-
-
-def _legacy_attach_frames(fig: go.Figure, frames: list[dict], fast: bool = True) -> None:
-    if not fast:
-        fig.frames = frames
-        return
-    objs = tuple(go.Frame(name=f["name"], traces=f["traces"], data=f["data"], _validate=False) for f in frames)
-    if hasattr(fig, "_frame_objs"):
-        fig._frame_objs = objs
-    else:  # pragma: no cover - plotly internals changed: fall back to the validated path
-        fig.frames = frames
-
-
-def _legacy_race_figure(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window: Window | None = None,
-                max_frames: int = 200, trail: int = 12, critical_points: Iterable = (), panels: bool = True,
-                log_loss: bool = True, height: int = 620, big: bool = False, colorscale="Viridis",
-                xlabel: str = "x", ylabel: str = "y", title: str | None = None,
-                fast_frames: bool = True) -> go.Figure:
-    paths = list(paths)
-    xs = np.asarray(xs, dtype=float)
-    ys = np.asarray(ys, dtype=float)
-    Z = np.asarray(Z, dtype=float)
-    if window is None:
-        window = (float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1]))
-    xmin, xmax, ymin, ymax = (float(v) for v in window)
-    st = _style(big)
-    last = max([_head_index(p, p.n_steps) for p in paths] or [0])
-    steps = frame_steps(last, max_frames)
-
-    # geometry (paper coordinates): main plot left, colour bar, panels right
-    main_dom = (0.0, 0.60) if panels else (0.0, 0.90)
-    cbar_x = main_dom[1] + 0.01
-    panel_dom = (0.73, 1.0)
-    top = 0.90  # leave room for the legend above
-    traces: list = [_legacy_colorbar_trace(Z, log_scale, colorscale, x=cbar_x, len_=top, y=top / 2, font_size=st["font"])]
-    traces.append(_legacy_iso_line_trace(xs, ys, Z, log_scale, width=st["iso"]))
-    traces += _legacy_critical_traces(critical_points, st["crit"])
-
-    for p in paths:
-        traces.append(go.Scatter(
-            x=_f4(p.points[:, 0]), y=_f4(p.points[:, 1]), customdata=_f4(p.loss), mode="lines", name=p.name, legendgroup=p.name,
-            line=dict(color=p.color, width=st["path"], dash=p.dash), opacity=0.55, hovertemplate=_hover(p.name),
-            showlegend=True))
-        if p.status == "diverged":
-            k = p.last_finite
-            traces.append(go.Scatter(
-                x=p.points[k : k + 1, 0], y=p.points[k : k + 1, 1], mode="markers", legendgroup=p.name,
-                name=f"{p.name} diverged", showlegend=False, cliponaxis=False,
-                marker=dict(symbol="x", size=st["end"], color=DIVERGED_COLOR, line=dict(color="white", width=1.5)),
-                hovertemplate=f"<b>{p.name}</b> diverged after step {k}<extra></extra>"))
-
-    panel_ranges: dict[str, tuple[float, float]] = {}
-    if panels:
-        series = {
-            "loss": [(p, None, _positive(p.loss) if log_loss else p.loss) for p in paths],
-            "lr": [(p, None, p.lr) for p in paths],
-            "step": [(p, d, _positive(np.abs(p.effective_step[:, k]))) for p in paths for k, d in ((0, "solid"), (1, "dot"))],
-            "grad": [(p, None, _positive(p.grad_norm)) for p in paths],
-        }
-        log_axes = {"loss": log_loss, "lr": False, "step": True, "grad": True}
-        for key, _, ax in PANELS:
-            arrs = [a for _, _, a in series[key]]
-            panel_ranges[key] = _log_range(arrs) if log_axes[key] else _lin_range(arrs)
-            for p, dash, a in series[key]:
-                traces.append(go.Scatter(
-                    x0=0, dx=1, y=_f4(a), mode="lines",
-                    line=dict(color=p.color, width=st["panel"], dash=dash or "solid"), legendgroup=p.name,
-                    name=p.name, showlegend=False, xaxis=f"x{ax}", yaxis=f"y{ax}",
-                    hovertemplate=f"<b>{p.name}</b> step %{{x:d}}: %{{y:.3g}}<extra></extra>"))
-
-    # animated traces: trail + head per path, one cursor per panel
-    first_anim = len(traces)
-    for p in paths:
-        tx, ty, hx, hy = _head_trail(p, 0, trail)
-        traces.append(go.Scatter(x=_f4(tx), y=_f4(ty), mode="lines", line=dict(color=p.color, width=st["trail"]),
-                                 legendgroup=p.name, name=p.name, showlegend=False, hoverinfo="skip"))
-        traces.append(go.Scatter(x=_f4(hx), y=_f4(hy), mode="markers", legendgroup=p.name, name=p.name, showlegend=False,
-                                 cliponaxis=False,
-                                 marker=dict(symbol=p.marker, size=st["head"], color=p.color,
-                                             line=dict(color="black", width=1.5)),
-                                 hovertemplate=f"<b>{p.name}</b> (%{{x:.4g}}, %{{y:.4g}})<extra></extra>"))
-    cursor_y = {}
-    if panels:
-        for key, _, ax in PANELS:
-            lo, hi = panel_ranges[key]
-            log_ax = key in ("step", "grad") or (key == "loss" and log_loss)
-            cy = np.array([10**lo, 10**hi] if log_ax else [lo, hi])
-            cursor_y[key] = cy
-            traces.append(go.Scatter(x=np.zeros(2, dtype=np.float32), y=_f4(cy), mode="lines", line=dict(color="#444", width=1.2),
-                                     hoverinfo="skip", showlegend=False, name="step cursor",
-                                     xaxis=f"x{ax}", yaxis=f"y{ax}"))
-    anim_idx = list(range(first_anim, len(traces)))
-
-    frames = []
-    for s in steps:
-        data = []
-        for p in paths:
-            tx, ty, hx, hy = _head_trail(p, s, trail)
-            data.append({"type": "scatter", "x": _b64(tx), "y": _b64(ty)})
-            data.append({"type": "scatter", "x": _b64(hx), "y": _b64(hy)})
-        if panels:
-            cursor = _b64([s, s])
-            data.extend({"type": "scatter", "x": cursor} for _ in PANELS)
-        frames.append({"name": str(int(s)), "data": data, "traces": anim_idx})
-
-    fig = go.Figure(data=traces)
-    _legacy_attach_frames(fig, frames, fast_frames)
-    _legacy_layout(fig, xs, ys, Z, log_scale, (xmin, xmax, ymin, ymax), steps, st, panels, panel_ranges, log_loss,
-            main_dom, panel_dom, top, height, colorscale, xlabel, ylabel, title, anim_idx, big, len(paths))
-    # cursors start at step 0
-    return fig
-
-
-def _legacy_layout(fig, xs, ys, Z, log_scale, window, steps, st, panels, panel_ranges, log_loss, main_dom, panel_dom,
-            top, height, colorscale, xlabel, ylabel, title, anim_idx, big, n_paths):
-    xmin, xmax, ymin, ymax = window
-    x0, x1 = _cell_extent(xs)
-    y0, y1 = _cell_extent(ys)
-    axis_common = dict(showgrid=False, zeroline=False, ticks="outside", showline=True, linecolor="#444",
-                       mirror=True, tickfont=dict(size=st["small"]))
-    aspect = (xmax - xmin) / (ymax - ymin) if ymax > ymin else 1.0
-    equal = 0.4 <= aspect <= 2.5  # equal aspect only where it does not waste most of the plot
-    layout = dict(
-        template=go.layout.Template(),
-        height=height,
-        margin=dict(l=60, r=20, t=40 if title is None else 70, b=105),
-        paper_bgcolor="white", plot_bgcolor="#f2f2f2",
-        font=dict(family=FONT_FAMILY, size=st["font"], color="#222"),
-        hoverlabel=dict(font=dict(size=st["small"])),
-        hovermode="closest",
-        showlegend=True,
-        legend=dict(orientation="h", x=0.0, xanchor="left", y=1.0, yanchor="bottom", font=dict(size=st["font"]),
-                    bgcolor="rgba(255,255,255,0.85)", itemsizing="constant"),
-        xaxis=dict(axis_common, domain=list(main_dom), range=[xmin, xmax], title=dict(text=xlabel, standoff=2),
-                   constrain="domain", constraintoward="right"),  # hug the colour bar
-        yaxis=dict(axis_common, domain=[0.0, top], range=[ymin, ymax], title=dict(text=ylabel, standoff=4),
-                   constrain="domain", **(dict(scaleanchor="x", scaleratio=1) if equal else {})),
-        images=[dict(source=surface_image(xs, ys, Z, log_scale, colorscale), xref="x", yref="y",
-                     x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0, xanchor="left", yanchor="top",
-                     sizing="stretch", layer="below", opacity=0.9)],
-        meta=dict(animated_traces=anim_idx, frame_steps=[int(s) for s in steps],
-                  trail_traces=[anim_idx[2 * k] for k in range(n_paths)],
-                  head_traces=[anim_idx[2 * k + 1] for k in range(n_paths)],
-                  cursor_traces=anim_idx[2 * n_paths:]),
-    )
-    if title:
-        layout["title"] = dict(text=title, x=0.0, xanchor="left", font=dict(size=st["font"] + 3))
-    annotations = []
-    if panels:
-        n = len(PANELS)
-        gap = 0.075
-        h = (top - gap * (n - 1)) / n
-        last_step = float(steps[-1]) if len(steps) else 1.0
-        for r, (key, label, ax) in enumerate(PANELS):
-            y_hi = round(top - r * (h + gap), 6)
-            y_lo = round(max(0.0, y_hi - h), 6)
-            log_ax = key in ("step", "grad") or (key == "loss" and log_loss)
-            layout[f"xaxis{ax}"] = dict(axis_common, domain=list(panel_dom), anchor=f"y{ax}",
-                                        range=[0, max(last_step, 1.0)], showticklabels=(r == n - 1),
-                                        title=dict(text="step" if r == n - 1 else None, standoff=2))
-            layout[f"yaxis{ax}"] = dict(axis_common, domain=[y_lo, y_hi], anchor=f"x{ax}",
-                                        range=list(panel_ranges[key]), type="log" if log_ax else "linear",
-                                        nticks=4, exponentformat="power" if log_ax else "B")
-            annotations.append(dict(text=label, xref="paper", yref="paper", x=panel_dom[0], y=y_hi,
-                                    xanchor="left", yanchor="bottom", showarrow=False,
-                                    font=dict(size=st["small"])))
-    layout["annotations"] = annotations
-    dur = BASE_FRAME_MS
-
-    def play_args(ms):
-        return [None, dict(frame=dict(duration=ms, redraw=False), fromcurrent=True, mode="immediate",
-                           transition=dict(duration=0))]
-
-    pause_args = [[None], dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))]
-    btn_font = dict(size=st["font"])
-    layout["updatemenus"] = [
-        dict(type="buttons", direction="left", showactive=False, x=0.0, xanchor="left", y=-0.085, yanchor="top",
-             pad=dict(t=0, r=6), font=btn_font, bgcolor="#ffffff", bordercolor="#888",
-             buttons=[dict(label="▶ Play", method="animate", args=play_args(dur)),
-                      dict(label="❚❚ Pause", method="animate", args=pause_args)]),
-        dict(type="buttons", direction="left", showactive=True, active=1, x=main_dom[1], xanchor="right", y=-0.085,
-             yanchor="top", pad=dict(t=0), font=dict(size=st["small"]), bgcolor="#ffffff", bordercolor="#888",
-             buttons=[dict(label=f"{sp:g}×", method="animate", args=play_args(int(round(dur / sp))))
-                      for sp in SPEEDS]),
-    ]
-    slider_steps = [dict(label=str(int(s)), method="animate",
-                         args=[[str(int(s))], dict(mode="immediate", frame=dict(duration=0, redraw=False),
-                                                  transition=dict(duration=0))]) for s in steps]
-    layout["sliders"] = [dict(
-        active=0, steps=slider_steps, x=0.22, len=main_dom[1] - 0.22 - 0.12, xanchor="left", y=-0.07,
-        yanchor="top", pad=dict(t=0, b=0), ticklen=0, minorticklen=0, tickwidth=0,
-        font=dict(color="rgba(0,0,0,0)", size=8),  # one label per frame would be unreadable: hide them
-        currentvalue=dict(prefix="step ", visible=True, xanchor="left", font=dict(size=st["font"], color="#222")),
-        transition=dict(duration=0), bgcolor="#ddd", activebgcolor="#0072B2", bordercolor="#888")]
-    fig.update_layout(layout)
-
-
-def _legacy_surface_3d_figure(xs, ys, Z, paths: Sequence[PathView], log_scale: bool, *, colorscale="Viridis",
-                      height: int = 560, big: bool = False, n_max: int = 100, xlabel: str = "x",
-                      ylabel: str = "y") -> go.Figure:
-    st = _style(big)
-    xs = np.asarray(xs, dtype=float)
-    ys = np.asarray(ys, dtype=float)
-    Z = np.asarray(Z, dtype=float)
-    C, zmin, delta = colour_values(Z, log_scale)
-    cmin, cmax = _crange(C)
-    dx, dy, dC = _downsample(xs, ys, C, n_max)
-    lift = 0.01 * (cmax - cmin)
-    traces = [go.Surface(x=dx, y=dy, z=np.where(np.isfinite(dC), dC, np.nan).astype(np.float32),
-                         colorscale=colorscale, cmin=cmin, cmax=cmax, showscale=False, opacity=0.95,
-                         hoverinfo="skip", contours=dict(z=dict(show=False)))]
-    for p in paths:
-        loss = p.loss
-        if log_scale:
-            with np.errstate(all="ignore"):
-                z = np.log10(np.maximum(loss - zmin, 0.0) + delta)
-        else:
-            z = loss.copy()
-        inside = ((p.points[:, 0] >= xs[0]) & (p.points[:, 0] <= xs[-1]) & (p.points[:, 1] >= ys[0])
-                  & (p.points[:, 1] <= ys[-1]) & np.isfinite(z))
-        z = np.where(inside, np.clip(z, cmin, cmax) + lift, np.nan)
-        px = np.where(inside, p.points[:, 0], np.nan)
-        py = np.where(inside, p.points[:, 1], np.nan)
-        traces.append(go.Scatter3d(x=px, y=py, z=z, mode="lines", name=p.name, legendgroup=p.name,
-                                   line=dict(color=p.color, width=st["path"] * 3),
-                                   customdata=np.column_stack([np.arange(p.n_steps + 1, dtype=float), p.loss]),
-                                   hovertemplate=_hover(p.name)))
-        ok = np.flatnonzero(inside)
-        if ok.size:
-            k = ok[-1]
-            end_sym = "x" if p.status == "diverged" else "circle"
-            traces.append(go.Scatter3d(x=px[k : k + 1], y=py[k : k + 1], z=z[k : k + 1], mode="markers",
-                                       legendgroup=p.name, showlegend=False, name=p.name, hoverinfo="skip",
-                                       marker=dict(size=st["head"] / 2, symbol=end_sym,
-                                                   color=DIVERGED_COLOR if p.status == "diverged" else p.color,
-                                                   line=dict(color="black", width=2))))
-    zaxis = dict(title=dict(text="f"))
-    if log_scale:
-        tv, tt = _log_ticks(cmin, cmax, zmin, delta)
-        zaxis.update(tickvals=tv, ticktext=tt, title=dict(text="f (log)"))
-    fig = go.Figure(traces)
-    fig.update_layout(
-        template=go.layout.Template(), height=height, margin=dict(l=0, r=0, t=10, b=0),
-        font=dict(family=FONT_FAMILY, size=st["font"], color="#222"), paper_bgcolor="white",
-        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=st["font"])),
-        scene=dict(xaxis=dict(title=dict(text=xlabel)), yaxis=dict(title=dict(text=ylabel)), zaxis=zaxis,
-                   aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
-                   camera=dict(eye=dict(x=1.5, y=-1.5, z=1.1))),
-    )
-    return fig
-
-
-def _legacy_schedule_figure(lrs: Mapping[str, tuple], *, height: int = 220, big: bool = False,
-                    log_y: bool = False) -> go.Figure:
-    st = _style(big)
-    traces = []
-    for name, (arr, color) in lrs.items():
-        a = np.asarray(arr, dtype=float)
-        traces.append(go.Scatter(x=np.arange(a.size, dtype=np.float32), y=a, mode="lines", name=name,
-                                 line=dict(color=color, width=st["panel"] * 1.2),
-                                 hovertemplate=f"<b>{name}</b> step %{{x:d}}: η = %{{y:.4g}}<extra></extra>"))
-    fig = go.Figure(traces)
-    axis = dict(showgrid=True, gridcolor="#e6e6e6", zeroline=False, showline=True, linecolor="#444", ticks="outside",
-                tickfont=dict(size=st["small"]))
-    fig.update_layout(template=go.layout.Template(), height=height, margin=dict(l=55, r=10, t=10, b=40),
-                      font=dict(family=FONT_FAMILY, size=st["font"], color="#222"), paper_bgcolor="white",
-                      plot_bgcolor="white", showlegend=len(traces) > 1,
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
-                      xaxis=dict(axis, title=dict(text="step", standoff=2)),
-                      yaxis=dict(axis, title=dict(text="η_t", standoff=2), type="log" if log_y else "linear",
-                                 rangemode="tozero" if not log_y else "normal"))
-    return fig
+def test_the_slider_gets_its_own_row_when_the_figure_stands_alone(himmelblau):
+    """Beside the panels, Play/Pause, the slider and the speed buttons share one row; alone
+    (the critical-points lab, in a narrow column) the speed buttons covered the slider."""
+    _, xs, ys, Z = himmelblau
+    path = [_line_path(50)]
+    wide = F.race_figure_spec(xs, ys, Z, path, log_scale=True)["layout"]
+    alone = F.race_figure_spec(xs, ys, Z, path, log_scale=True, panels=False)["layout"]
+    buttons_y = wide["updatemenus"][0]["y"]
+    assert alone["updatemenus"][0]["y"] == buttons_y
+    assert wide["sliders"][0]["y"] > buttons_y - 0.05 and wide["sliders"][0]["x"] > 0.2  # same row, right of Play
+    s = alone["sliders"][0]
+    assert s["x"] == 0 and s["y"] < buttons_y - 0.1  # its own row, below the buttons
+    assert s["len"] == pytest.approx(0.90)  # the whole width of the plot
+    assert alone["margin"]["b"] > wide["margin"]["b"]  # and room for that row

@@ -725,7 +725,7 @@ def _race_layout(xs, ys, layers: _SurfaceLayers, window, steps, st, panels, pane
     layout = {
         "template": _template(),
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 40 if title is None else 70, "b": 105},
+        "margin": {"l": 60, "r": 20, "t": 40 if title is None else 70, "b": 105 if panels else 165},
         "paper_bgcolor": "white", "plot_bgcolor": "#f2f2f2",
         "font": {"family": FONT_FAMILY, "size": st["font"], "color": "#222"},
         "hoverlabel": {"font": {"size": st["small"]}},
@@ -793,9 +793,14 @@ def _race_layout(xs, ys, layers: _SurfaceLayers, window, steps, st, panels, pane
     slider_steps = [{"label": str(int(s)), "method": "animate",
                      "args": [[str(int(s))], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
                                               "transition": {"duration": 0}}]} for s in steps]
+    # Beside the panels the figure is wide enough for Play/Pause, the slider and the speeds on one
+    # row; alone (panels=False) it usually sits in a narrow column, where the speed buttons
+    # would cover the slider: there the slider gets its own row under the buttons.
+    one_row = panels
     layout["sliders"] = [{
-        "active": 0, "steps": slider_steps, "x": 0.22, "len": main_dom[1] - 0.22 - 0.12, "xanchor": "left",
-        "y": -0.07, "yanchor": "top", "pad": {"t": 0, "b": 0}, "ticklen": 0, "minorticklen": 0, "tickwidth": 0,
+        "active": 0, "steps": slider_steps, "x": 0.22 if one_row else 0.0,
+        "len": main_dom[1] - 0.22 - 0.12 if one_row else main_dom[1], "xanchor": "left",
+        "y": -0.07 if one_row else -0.2, "yanchor": "top", "pad": {"t": 0, "b": 0}, "ticklen": 0, "minorticklen": 0, "tickwidth": 0,
         "font": {"color": "rgba(0,0,0,0)", "size": 8},  # one label per frame would be unreadable: hide them
         "currentvalue": {"prefix": words["slider"], "visible": True, "xanchor": "left",
                          "font": {"size": st["font"], "color": "#222"}},
