@@ -63,6 +63,15 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop the server and its children (the atlas worker): TERM, then KILL after 15 s."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
 def start_server(port: int, *options: str) -> subprocess.Popen:
     """``streamlit run app.py`` on 127.0.0.1:port (plus ``options``, e.g. "--runner.postScriptGC", "true")."""
     proc = subprocess.Popen(
@@ -93,11 +102,17 @@ async def session(browser, url: str, results: list) -> None:
         await page.wait_for_selector(PLOT_IMAGE, timeout=TIMEOUT_MS, state="attached")
         record["plot_s"] = time.perf_counter() - t0
         await page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-        box = page.locator("[data-testid='stSidebar'] input[type='number']").first
+        # the first sidebar number input that shows a value (an empty optional one would ignore
+        # ArrowUp); the change must reach the link, proof that the widget changed
+        index = await page.evaluate("""() => [...document.querySelectorAll(
+            "[data-testid='stSidebar'] input[type='number']")].findIndex(e => e.value !== '')""")
+        box = page.locator("[data-testid='stSidebar'] input[type='number']").nth(max(index, 0))
+        before = await page.evaluate("() => location.search")
         t1 = time.perf_counter()
         await box.focus()
         await box.press("ArrowUp")
         await box.press("Enter")
+        await page.wait_for_function("(q) => location.search !== q", arg=before, timeout=TIMEOUT_MS)
         await page.wait_for_timeout(300)  # let the rerun start
         await page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
         await page.wait_for_selector(PLOT_IMAGE, timeout=TIMEOUT_MS, state="attached")
@@ -167,11 +182,7 @@ async def main(n: int, waves: int, warm: bool) -> None:
                 print(f"server rss after wave {k + 1}: {rss_mb(proc.pid):.0f} MB")
             await browser.close()
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_server(proc)
 
 
 if __name__ == "__main__":

@@ -28,16 +28,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import websockets
-from bench_load import free_port, rss_mb, start_server
+from bench_load import free_port, rss_mb, start_server, stop_server
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -204,11 +202,7 @@ async def main(n: int, waves: int, warm: bool, options: tuple[str, ...] = ()) ->
             await asyncio.sleep(2)
             print(f"server rss after wave {k + 1}: {rss_mb(proc.pid):.0f} MB", flush=True)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_server(proc)
 
 
 if __name__ == "__main__":

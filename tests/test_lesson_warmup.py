@@ -17,7 +17,7 @@ from optim import phenomena
 from pages.lib import presets_warmup as PW
 from pages.lib.presets import PRESETS, presets_for
 from pages.lib.runs import run_optimizer
-from tests.conftest import animated_spec, app_test, classroom_run
+from tests.conftest import app_test
 
 PAGE = "pages/warmup.py"
 
@@ -119,53 +119,3 @@ def test_page_junk_link_params_show_a_note(params):
     assert not at.exception
     notes = " ".join(i.value for i in at.info)
     assert "ignored" in notes and list(params)[0] in notes
-
-
-# --- classroom: presenter mode, "copy as Python", Chinese (issue 7) ----------------------------
-def _classroom_run(preset, **extra):
-    return classroom_run(PAGE, preset, **extra)
-
-
-_animated_spec = animated_spec
-
-
-def test_presenter_mode_hides_controls_enlarges_and_autoplays():
-    preset = presets_for('warmup')[0]
-    normal, at = _classroom_run(preset), _classroom_run(preset, present="1")
-    assert any("stSidebar" in m.value and "display: none" in m.value for m in at.markdown)  # sidebar hidden
-    assert any(preset.watch[0] in i.value for i in at.info)  # what to watch
-    assert _animated_spec(at)["layout"]["font"]["size"] > _animated_spec(normal)["layout"]["font"]["size"]  # big
-    assert len(at.get("iframe")) + len(at.get("html")) >= 1  # the autoplay script
-    assert not at.code and "Export" not in [e.label for e in at.expander]  # no exports, no link box
-    assert len([m for m in at.markdown if m.value.startswith("## ")]) == 0  # no page title
-    assert not [i for i in at.info if "ignored" in i.value]
-
-
-def test_copy_as_python_reproduces_the_pages_runs_bit_for_bit():
-    at = _classroom_run(presets_for('warmup')[0])
-    assert "Export" in [e.label for e in at.expander]
-    snippet = next(c.value for c in at.code if "optim.simulate" in c.value)
-    ns: dict = {}
-    exec(compile(snippet, "<snippet>", "exec"), ns)  # our own generated code, in a test only
-    finals = at.session_state[f"_{'warmup'}_finals"]
-    assert list(ns["runs"]) == list(finals) and finals
-    for name, run in ns["runs"].items():
-        point, loss = finals[name][:2]
-        assert tuple(map(float, run.points[-1])) == point, name
-        assert float(run.loss[-1]) == loss or (loss != loss and run.loss[-1] != run.loss[-1]), name
-
-
-def test_chinese_captions_and_readouts():
-    """lang=zh: the what-to-watch caption, the readout sentences and captions, the export panel are Chinese."""
-    preset = presets_for('warmup')[0]
-    at = _classroom_run(preset, lang="zh")
-
-    def cjk(text):
-        return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-    assert any(preset.watch[1] in i.value and "看点" in i.value for i in at.info)
-    readout = [m.value for m in at.markdown if m.value.startswith("- ")]
-    assert readout and all(cjk(t) for t in readout)
-    captions = [c.value for c in at.caption]
-    assert captions and sum(cjk(c) for c in captions) >= 0.8 * len(captions)
-    assert "导出" in [e.label for e in at.expander]
