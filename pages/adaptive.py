@@ -191,5 +191,4 @@ if not present:
 else:
     widgets.autoplay()
     st.caption(tr(COMMON, "presenter_hint"))
-st.session_state[f"_{PAGE}_finals"] = {  # what the tests compare the "copy as Python" snippet with
-    slot.label: (tuple(map(float, run.points[-1])), float(run.loss[-1])) for slot, run in zip(slots, runs)}
+widgets.remember_finals(PAGE, [slot.label for slot in slots], runs)

@@ -84,25 +84,9 @@ def bmatrix(rows) -> str:
 
 def _apply_map_box() -> None:
     """A box dragged on the map sets the inspected point (before the px/py inputs render)."""
-    state = st.session_state.get(MAP_KEY)
-    try:
-        boxes = state["selection"]["box"] if state else []
-    except (KeyError, TypeError):
-        return
-    if not boxes:
-        return
-    box = boxes[-1]
-    try:
-        x, y = float(np.mean(box["x"])), float(np.mean(box["y"]))
-    except (KeyError, TypeError, ValueError):
-        return
-    marker = (round(x, 9), round(y, 9))
-    if st.session_state.get("_crit_last_box") == marker or not (math.isfinite(x) and math.isfinite(y)):
-        return
-    st.session_state["_crit_last_box"] = marker
-    st.session_state["px"] = float(np.clip(x, -1e3, 1e3))
-    st.session_state["py"] = float(np.clip(y, -1e3, 1e3))
-    st.toast(tr(T, "point_set", x=x, y=y))
+    point = widgets.set_point_from_box(MAP_KEY, "_crit_last_box", "px", "py")
+    if point is not None:
+        st.toast(tr(T, "point_set", x=point[0], y=point[1]))
 
 
 def _apply_table_row(labels: list[str]) -> None:
@@ -547,8 +531,7 @@ else:
         ("momentum", (("lr", lr), ("momentum", float(mom))), start_b, lab_steps, (0.0, 1), 0),
         ("newton", (("damping", 0.0), ("lr", 1.0)), start_f, lab_steps, (0.0, 1), 0)]
     lab_runs = (run_a, run_b, run_c, run_d, run_e, run_f)
-    st.session_state[f"_{PAGE}_finals"] = {  # what the tests compare the "copy as Python" snippet with
-        name: (tuple(map(float, run.points[-1])), float(run.loss[-1])) for name, run in zip(names, lab_runs)}
+    widgets.remember_finals(PAGE, names, lab_runs)
     if not present:
         with st.expander(tr(COMMON, "exports"), expanded=False):
             snippet = simulate_snippet(

@@ -184,9 +184,7 @@ if not present:
 else:
     widgets.autoplay()
     st.caption(tr(COMMON, "presenter_hint"))
-st.session_state[f"_{PAGE}_finals"] = {  # what the tests compare the "copy as Python" snippet with
-    names[spec.key]: (tuple(map(float, runs[spec.key].points[-1])), float(runs[spec.key].loss[-1]))
-    for spec in setup.runs}
+widgets.remember_finals(PAGE, [names[spec.key] for spec in setup.runs], [runs[spec.key] for spec in setup.runs])
 
 with note:
     guard.report()

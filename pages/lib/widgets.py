@@ -80,30 +80,54 @@ def start_inputs(guard: LinkGuard, where, surface: Surface, chart_key: str) -> t
     return (float(sx if x0 is None else x0), float(sy if y0 is None else y0))
 
 
-def _apply_box_selection(chart_key: str) -> None:
-    """Turn the chart's last box selection into a start point, before the inputs render."""
+def remember_finals(page: str, names, runs) -> None:
+    """Each path's final point and loss, by name, in the session: what the tests compare the
+    page's "copy as Python" snippet with (it must reproduce them bit for bit)."""
+    st.session_state[f"_{page}_finals"] = {
+        name: (tuple(map(float, run.points[-1])), float(run.loss[-1])) for name, run in zip(names, runs)}
+
+
+def box_centre(chart_key: str, seen_key: str) -> tuple[float, float] | None:
+    """Centre of the last box dragged on the main axes of chart ``chart_key``, once per new box
+    (``seen_key`` in the session remembers the last one); None if there is none, it is on a side
+    panel, or it is not finite."""
     state = st.session_state.get(chart_key)
     try:
         boxes = state["selection"]["box"] if state else []
     except (KeyError, TypeError):
-        return
+        return None
     if not boxes:
-        return
+        return None
     box = boxes[-1]
     if box.get("xref", "x") != "x" or box.get("yref", "y") != "y":
-        return  # a box on a side panel is not a point on the surface
+        return None  # a box on a side panel is not a point on the surface
     try:
         x = float(np.mean(box["x"]))
         y = float(np.mean(box["y"]))
     except (KeyError, TypeError, ValueError):
-        return
+        return None
     marker = (round(x, 9), round(y, 9))
-    if st.session_state.get("_last_box") == marker or not (np.isfinite(x) and np.isfinite(y)):
-        return
-    st.session_state["_last_box"] = marker
-    st.session_state["x0"] = float(np.clip(x, -1e3, 1e3))
-    st.session_state["y0"] = float(np.clip(y, -1e3, 1e3))
-    st.toast(tr(T, "start_set", x=x, y=y))
+    if st.session_state.get(seen_key) == marker or not (np.isfinite(x) and np.isfinite(y)):
+        return None
+    st.session_state[seen_key] = marker
+    return x, y
+
+
+def set_point_from_box(chart_key: str, seen_key: str, x_key: str, y_key: str) -> tuple[float, float] | None:
+    """A box dragged on the chart sets the URL-bound inputs ``x_key``/``y_key`` (call before they
+    render). Returns the new point, or None."""
+    point = box_centre(chart_key, seen_key)
+    if point is not None:
+        st.session_state[x_key] = float(np.clip(point[0], -1e3, 1e3))
+        st.session_state[y_key] = float(np.clip(point[1], -1e3, 1e3))
+    return point
+
+
+def _apply_box_selection(chart_key: str) -> None:
+    """Turn the chart's last box selection into a start point, before the inputs render."""
+    point = set_point_from_box(chart_key, "_last_box", "x0", "y0")
+    if point is not None:
+        st.toast(tr(T, "start_set", x=point[0], y=point[1]))
 
 
 @dataclass(frozen=True)
