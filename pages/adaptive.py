@@ -96,7 +96,7 @@ def effective_lr_figure(series, threshold, h_yy, marks, labels, big):
                       margin=dict(l=60, r=10, t=10, b=40), paper_bgcolor="white", plot_bgcolor="white",
                       font=dict(family=figures.FONT_FAMILY, size=20 if big else 15, color="#222"),
                       legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
-                      xaxis=dict(axis, title=dict(text="step", standoff=2)),
+                      xaxis=dict(axis, title=dict(text=labels[2], standoff=2)),
                       yaxis=dict(axis, type="log", dtick=1, title=dict(text="η_t / σ_y", standoff=2), exponentformat="power"))
     return fig
 
@@ -154,7 +154,8 @@ marks = tuple((slot.label, slot.color, b.steps,
                tuple(float(run.effective_step[max(s - 1, 0), 1]) for s in b.steps))
               for slot, run, b in zip(slots, runs, bursts))
 st.caption(f"**{tr(T, 'eff_title')}** — " + tr(T, "eff_caption", thr=threshold, h=h_yy))
-st.plotly_chart(effective_lr_figure(series, threshold, h_yy, marks, (tr(T, "threshold"), tr(T, "burst_marker")), present),
+eff_words = (tr(T, "threshold"), tr(T, "burst_marker"), widgets.figure_word("step_axis"))
+st.plotly_chart(effective_lr_figure(series, threshold, h_yy, marks, eff_words, present),
                 key=f"{PAGE}_eff", theme=None, config={"displayModeBar": False})
 
 if not present:

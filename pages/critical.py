@@ -126,10 +126,12 @@ def atlas_with_progress(surface_id: str, formula: str, window: tuple):
 
 @widgets.cached_figure(32)
 def map_figure(surface_id: str, formula: str, window: tuple, log_colour: bool, points: tuple, curves: tuple,
-               arrows: bool, inspect: tuple, big: bool):
+               arrows: bool, inspect: tuple, big: bool, labels: tuple = ()):
     """Static map: surface image, iso-lines, markers by kind, curves, eigenvector arrows, the ring.
 
-    ``points``: (x, y, f, kind, l1, l2, v1x, v1y, v2x, v2y) tuples; ``curves``: (xs, ys, kind, f)."""
+    ``points``: (x, y, f, kind, l1, l2, v1x, v1y, v2x, v2y) tuples; ``curves``: (xs, ys, kind, f);
+    ``labels``: :func:`widgets.figure_labels` of the page's language (kind names; a cache key)."""
+    words = figures.figure_labels_with(dict(labels))
     xs, ys, Z = surface_grid(surface_id, formula, window)
     xmin, xmax, ymin, ymax = window
     s = 1.3 if big else 1.0
@@ -137,8 +139,8 @@ def map_figure(surface_id: str, formula: str, window: tuple, log_colour: bool, p
               figures.iso_line_trace(xs, ys, Z, log_colour)]
     for cx, cy, kind, f in curves:
         traces.append(go.Scatter(x=np.asarray(cx, dtype=np.float32), y=np.asarray(cy, dtype=np.float32),
-                                 mode="lines", name=f"{kind}", line=dict(color="white", width=3 * s, dash="dash"),
-                                 hovertemplate=f"{kind}, f = {f:.4g}<extra></extra>"))
+                                 mode="lines", name=kind_name(kind), line=dict(color="white", width=3 * s, dash="dash"),
+                                 hovertemplate=f"{kind_name(kind)}, f = {f:.4g}<extra></extra>"))
     for kind in ("minimum", "maximum", "saddle", "degenerate"):
         rows = [p for p in points if p[3] == kind]
         if not rows:
@@ -147,9 +149,9 @@ def map_figure(surface_id: str, formula: str, window: tuple, log_colour: bool, p
         sym = figures.CRITICAL_SYMBOLS[kind]
         line = dict(color="black", width=2) if sym == "x" else dict(color="white", width=1.5)
         traces.append(go.Scatter(
-            x=a[:, 0], y=a[:, 1], customdata=a[:, 2:], mode="markers", name=kind,
+            x=a[:, 0], y=a[:, 1], customdata=a[:, 2:], mode="markers", name=words[kind],
             marker=dict(symbol=sym, size=15 * s, color="white" if sym == "x" else "black", line=line),
-            hovertemplate=(f"<b>{kind}</b> (%{{x:.4g}}, %{{y:.4g}})<br>f = %{{customdata[0]:.4g}}"
+            hovertemplate=(f"<b>{words[kind]}</b> (%{{x:.4g}}, %{{y:.4g}})<br>f = %{{customdata[0]:.4g}}"
                            "<br>λ = %{customdata[1]:.4g}, %{customdata[2]:.4g}<extra></extra>")))
     ix, iy = inspect
     traces.append(go.Scatter(x=[ix], y=[iy], mode="markers", name="θ'", cliponaxis=False,
@@ -380,7 +382,8 @@ curves_key = tuple((tuple(c.polyline[0].tolist()), tuple(c.polyline[1].tolist())
                    for c in atlas.curves)
 left, right = st.columns([3, 2], gap="small")
 with left:
-    fig = map_figure(surface_id, formula, window, log_colour, pts_key, curves_key, show_arrows, (ix, iy), present)
+    fig = map_figure(surface_id, formula, window, log_colour, pts_key, curves_key, show_arrows, (ix, iy), present,
+                     widgets.figure_labels())
     st.plotly_chart(fig, key=MAP_KEY, on_select="rerun", selection_mode="box",
                     config={"displaylogo": False, "scrollZoom": False}, theme=None)
     st.caption(tr(T, "map_caption"))

@@ -3,6 +3,8 @@ critical-point kinds, the "diverged" note): a Chinese class sees no English insi
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -65,9 +67,11 @@ ONE_PRESET_PER_PAGE = _first_preset_of_each_page()
 
 
 @pytest.mark.parametrize("preset_id", ONE_PRESET_PER_PAGE)
-def test_every_animated_figure_speaks_the_page_language(preset_id):
+def test_every_figure_speaks_the_page_language(preset_id):
     preset = PRESETS[preset_id]
-    spec = animated_spec(classroom_run(f"pages/{preset.page}.py", preset, lang="zh"))
-    words = figure_words(spec)
-    assert words & ZH_WORDS, f"{preset.page}: no Chinese word in the figure: {sorted(words)}"
-    assert not (words & EN_ONLY), f"{preset.page}: English left in the Chinese figure: {words & EN_ONLY}"
+    at = classroom_run(f"pages/{preset.page}.py", preset, lang="zh")
+    words = figure_words(animated_spec(at))
+    assert words & ZH_WORDS, f"{preset.page}: no Chinese word in the animated figure: {sorted(words)}"
+    for chart in at.get("plotly_chart"):  # and no figure of the page keeps an English one
+        left = figure_words(json.loads(chart.proto.spec)) & EN_ONLY
+        assert not left, f"{preset.page}: English left in a Chinese figure: {left}"

@@ -388,7 +388,7 @@ def _log_ticks(cmin: float, cmax: float, zmin: float, delta: float, max_ticks: i
 
 
 def _critical_specs(critical_points, msize: float, enc, axis=("x", "y"), labels=None) -> list[dict]:
-    names = _labels(labels)
+    names = figure_labels_with(labels)
     by_kind: dict[str, list[tuple[float, float]]] = {}
     for cp in critical_points or ():
         if isinstance(cp, Mapping):
@@ -523,7 +523,8 @@ FIGURE_LABELS = {
 }
 
 
-def _labels(labels: Mapping[str, str] | None) -> dict:
+def figure_labels_with(labels: Mapping[str, str] | None) -> dict:
+    """:data:`FIGURE_LABELS` with ``labels`` (a language's words) laid over it."""
     return {**FIGURE_LABELS, **(labels or {})}
 
 
@@ -582,7 +583,7 @@ def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critic
     :func:`_asis` to leave NumPy arrays to plotly.py). Frames always carry float32 typed arrays.
     ``labels`` overrides words of :data:`FIGURE_LABELS` (panel titles, kinds, "step")."""
     paths = list(paths)
-    words = _labels(labels)
+    words = figure_labels_with(labels)
     xs = np.asarray(xs, dtype=float)
     ys = np.asarray(ys, dtype=float)
     Z = np.asarray(Z, dtype=float)
@@ -893,19 +894,19 @@ def _surface_3d_dict(xs, ys, Z, paths, log_scale, colorscale, height, big, n_max
 
 
 def schedule_figure_spec(lrs: Mapping[str, tuple], *, height: int = 220, big: bool = False,
-                         log_y: bool = False) -> dict:
+                         log_y: bool = False, xlabel: str = "step") -> dict:
     """:func:`schedule_figure` as the plain dict its ``to_dict()`` returns, without plotly.py."""
-    return _schedule_dict(lrs, height, big, log_y, _typed)
+    return _schedule_dict(lrs, height, big, log_y, _typed, xlabel)
 
 
 def schedule_figure(lrs: Mapping[str, tuple], *, height: int = 220, big: bool = False,
-                    log_y: bool = False) -> go.Figure:
+                    log_y: bool = False, xlabel: str = "step") -> go.Figure:
     """Small lr-vs-step plot: ``lrs = {name: (lr_array, colour)}`` (step counted from 0).
     Validated twin of :func:`schedule_figure_spec`."""
-    return _validated(_schedule_dict(lrs, height, big, log_y, _asis))
+    return _validated(_schedule_dict(lrs, height, big, log_y, _asis, xlabel))
 
 
-def _schedule_dict(lrs, height, big, log_y, enc) -> dict:
+def _schedule_dict(lrs, height, big, log_y, enc, xlabel="step") -> dict:
     st = _style(big)
     traces = []
     for name, (arr, color) in lrs.items():
@@ -922,7 +923,7 @@ def _schedule_dict(lrs, height, big, log_y, enc) -> dict:
               "font": {"family": FONT_FAMILY, "size": st["font"], "color": "#222"}, "paper_bgcolor": "white",
               "plot_bgcolor": "white", "showlegend": len(traces) > 1,
               "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-              "xaxis": {**axis(), "title": {"text": "step", "standoff": 2}},
+              "xaxis": {**axis(), "title": {"text": xlabel, "standoff": 2}},
               "yaxis": {**axis(), "title": {"text": "η_t", "standoff": 2}, "type": "log" if log_y else "linear",
                         "rangemode": "tozero" if not log_y else "normal"}}
     return {"data": traces, "layout": layout}

@@ -270,6 +270,11 @@ def figure_labels(lang: str | None = None) -> tuple[tuple[str, str], ...]:
     return tuple((key, texts[i]) for key, texts in FIGURE.items())
 
 
+def figure_word(key: str) -> str:
+    """One word of :func:`figure_labels` in the page's language (e.g. "step_axis")."""
+    return dict(figure_labels())[key]
+
+
 @cached_figure(16)
 def surface_3d_cached(surface_id, formula, window, log_colour, paths):
     xs, ys, Z = surface_grid(surface_id, formula, window, 80)
@@ -312,7 +317,8 @@ def _style_by_colour(rows, column, colors):
 def schedule_plot(where, slots, runs) -> None:
     lrs = {slot.label: (run.lr, slot.color) for slot, run in zip(slots, runs)}
     where.caption(tr(T, "lr_plot"))
-    where.plotly_chart(PrebuiltFigure(figures.schedule_figure_spec(lrs)), key="schedule_plot", theme=None,
+    where.plotly_chart(PrebuiltFigure(figures.schedule_figure_spec(lrs, xlabel=figure_word("step_axis"))),
+                       key="schedule_plot", theme=None,
                        config={"displayModeBar": False})
 
 
