@@ -63,3 +63,22 @@ def background_box(page, selector: str = MAIN_CHART):
 
 def press_play(page, selector: str = MAIN_CHART) -> None:
     page.locator(selector).first.locator("g.updatemenu-button", has_text="Play").first.click()
+
+
+RACE_CHART = "[data-testid='stMain'] .js-plotly-plot[data-race='1']"
+
+
+def wait_for_race_chart(page, timeout: float = 60_000) -> str:
+    """Wait until the page's ANIMATED chart (layout.meta.animated_traces) is drawn, mark it and
+    return its selector. "The first chart of the page" is not enough: while a page renders, a
+    later, smaller figure can be in the DOM before the race."""
+    page.wait_for_function(
+        """() => {
+            const gd = [...document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")]
+                .find(g => g.layout && g.layout.meta && g.layout.meta.animated_traces && g.querySelector('.main-svg'));
+            if (gd) gd.setAttribute('data-race', '1');
+            return !!gd;
+        }""",
+        timeout=timeout,
+    )
+    return RACE_CHART

@@ -7,26 +7,20 @@ surface) must still be drawn (a contour background would vanish: see figures.py)
 from __future__ import annotations
 
 import pytest
-from browser_helpers import assert_no_exception, plotly_state, wait_app_idle
+from browser_helpers import (
+    RACE_CHART,
+    assert_no_exception,
+    background_box,
+    plotly_state,
+    wait_app_idle,
+    wait_for_race_chart,
+)
 
 from pages.lib.presets import presets_for
 
 pytestmark = pytest.mark.browser
 
-RACE = "[data-testid='stMain'] .js-plotly-plot"
-
-
-def _image(page):
-    return page.evaluate(
-        """(sel) => {
-            const gd = document.querySelector(sel);
-            const img = gd && gd.querySelector('.imagelayer image');
-            if (!img) return null;
-            const r = img.getBoundingClientRect();
-            return {href: img.getAttribute('href') || img.getAttribute('xlink:href') || '', w: r.width, h: r.height};
-        }""",
-        RACE,
-    )
+RACE = RACE_CHART
 
 
 @pytest.mark.parametrize("page_name, script", [("momentum", "pages/momentum.py"), ("warmup", "pages/warmup.py")])
@@ -35,15 +29,15 @@ def test_first_preset_plays_and_keeps_the_surface(streamlit_app, browser_page, p
     page = browser_page
     page.goto(streamlit_app(script, query=preset.query()))
     wait_app_idle(page, timeout=60_000)
-    page.wait_for_selector(f"{RACE} .main-svg", timeout=60_000)
+    wait_for_race_chart(page)
     assert_no_exception(page)
-    before = _image(page)
+    before = background_box(page, RACE)
     assert before and before["href"].startswith("data:image/png;base64,") and before["w"] > 100
 
     page.locator(f"{RACE} g.updatemenu-button", has_text="Play").first.click()
     page.wait_for_timeout(2000)
 
-    after = _image(page)
+    after = background_box(page, RACE)
     assert after is not None, "the surface image vanished after Play"
     assert after["href"] == before["href"] and after["w"] > 100 and after["h"] > 50
     state = plotly_state(page, RACE)
