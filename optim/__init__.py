@@ -22,6 +22,7 @@ from .sgd import gd, momentum, nesterov, sgd
 from .simulate import (
     BOUND,
     GRAD_TOL,
+    LEAVE_GRAD,
     MAX_STEPS,
     STEP_TOL,
     Fan,
@@ -47,7 +48,7 @@ OPTIMIZERS = {
 }
 
 __all__ = [
-    "BOUND", "GRAD_TOL", "MAX_STEPS", "OPTIMIZERS", "SPECS", "STEP_TOL", "Fan", "GradientNoise", "Optimizer",
+    "BOUND", "GRAD_TOL", "LEAVE_GRAD", "MAX_STEPS", "OPTIMIZERS", "SPECS", "STEP_TOL", "Fan", "GradientNoise", "Optimizer",
     "Param", "Spec", "State", "Trajectory", "adagrad", "adagrad_lecture", "adam", "adamw", "amsgrad", "gd",
     "make", "momentum", "nesterov", "newton", "rmsprop", "rmsprop_lecture", "schedules", "sgd", "simulate",
     "simulate_many",

@@ -12,10 +12,20 @@ Stopping rules, checked at every point theta_k (k = 0 .. steps), per start:
 
 - **diverged** at step k: theta_k is not finite, or the loss there is inf/NaN, or a coordinate
   satisfies |theta| > ``BOUND`` (1e6). The point that broke is kept as the last row.
-- **converged** at step k >= 1: the exact gradient norm |g(theta_k)| <= ``GRAD_TOL`` (1e-8) AND
+- **tolerance met** at step k >= 1: the exact gradient norm |g(theta_k)| <= ``GRAD_TOL`` (1e-8) AND
   the last step norm |theta_k - theta_{k-1}| <= ``STEP_TOL`` (1e-8). A vanishing gradient means a
   critical point, not necessarily a minimum (Newton converges to saddles).
-- **budget**: neither happened within ``steps`` updates.
+- **left** at step j > k: after meeting the tolerance, |g(theta_j)| > ``LEAVE_GRAD`` (1e-6, a
+  hundredfold rise). An adaptive method can do this: the lecture's AdaGrad keeps shrinking sigma
+  while the gradient is tiny, eta/sigma grows, and hundreds of steps later the path bursts off the
+  point it had "converged" to. That burst is the lesson, so by default a run is NOT cut off when the
+  tolerance is met: like a torch training loop it makes every one of its ``steps`` updates.
+- **converged** (status) at step k: the tolerance was met at step k and the path did not leave
+  afterwards (``met_step`` / ``left_step`` keep the first meeting and the first leaving).
+- **budget**: neither.
+
+``stop_at_tolerance=True`` restores early stopping (a start is frozen the first time the
+tolerance is met): for many-start runs that only need where each start settles.
 
 ``steps`` is clamped into [0, ``MAX_STEPS``] (20000); the message says so when it was clamped.
 """
@@ -34,6 +44,7 @@ from .schedules import Constant
 BOUND = 1e6
 GRAD_TOL = 1e-8
 STEP_TOL = 1e-8
+LEAVE_GRAD = 1e-6
 MAX_STEPS = 20_000
 
 _BUDGET, _CONVERGED, _DIVERGED = 0, 1, 2
@@ -48,6 +59,8 @@ class Trajectory:
     - ``grad``: the EXACT gradient at each point; ``seen_grad``: what the optimizer saw (noisy if noise)
     - ``effective_step``: |delta_i| / |seen_grad_i| per coordinate (NaN where the seen gradient is 0)
     - ``state``: the optimizer's state after each update, plus its views (e.g. ``m``, ``v``, ``sigma``)
+    - ``met_step``: the first step where the tolerance was met (None: never); ``left_step``: the
+      first step after that where the path left it again (None: never)
     """
 
     points: np.ndarray
@@ -64,6 +77,9 @@ class Trajectory:
     steps: int
     optimizer_id: str = ""
     requested_steps: int = 0
+    met_step: int | None = None
+    left_step: int | None = None
+    divergence: str = ""  # why it diverged: one of DIVERGENCE_CAUSES ("" if it did not)
 
     @property
     def final(self) -> np.ndarray:
@@ -86,6 +102,8 @@ class Fan:
     steps: int
     reason: np.ndarray = field(repr=False, default=None)
     requested_steps: int = 0
+    met_step: np.ndarray = field(repr=False, default=None)  # (N,) ints, -1: never
+    left_step: np.ndarray = field(repr=False, default=None)  # (N,) ints, -1: never
 
     @property
     def final(self) -> np.ndarray:
@@ -96,7 +114,10 @@ class Fan:
         """The plain-English sentence for start i (made on demand: fans have thousands)."""
         code = {"budget": _BUDGET, "converged": _CONVERGED, "diverged": _DIVERGED}[str(self.status[i])]
         n_steps, clamped = _clamp_steps(self.requested_steps)
-        return _message(code, int(self.stop_step[i]), int(self.reason[i]), n_steps, clamped, self.requested_steps)
+        met = -1 if self.met_step is None else int(self.met_step[i])
+        left = -1 if self.left_step is None else int(self.left_step[i])
+        return _message(code, int(self.stop_step[i]), int(self.reason[i]), n_steps, clamped, self.requested_steps,
+                        met, left)
 
 
 def _clamp_steps(steps) -> tuple[int, bool]:
@@ -109,7 +130,8 @@ def _schedule(schedule, optimizer: Optimizer):
     return Constant(optimizer.lr) if schedule is None else schedule
 
 
-def _run(surface, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule, noise, seed, full: bool):
+def _run(surface, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule, noise, seed, full: bool,
+         stop_at_tolerance: bool = False):
     """The shared loop. ``full`` records gradients, updates and state (single runs); without
     it only points, loss and lr are kept (fans of thousands of starts).
 
@@ -135,6 +157,10 @@ def _run(surface, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule
     status = np.full(n_starts, _BUDGET)
     stop = np.full(n_starts, steps)
     reason = np.zeros(n_starts, dtype=int)  # which divergence test fired, for the message
+    met = np.full(n_starts, -1)  # the step since which the tolerance holds (-1: it does not)
+    first_met = np.full(n_starts, -1)
+    first_left = np.full(n_starts, -1)
+    watching = False  # some start has met the tolerance: watch for it leaving
     active = np.ones(n_starts, dtype=bool)
     all_active = True
     state = optimizer.init(theta)
@@ -156,11 +182,18 @@ def _run(surface, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule
             if not (theta_t.max() <= BOUND and theta_t.min() >= -BOUND and np.isfinite(f.sum())):
                 bad = ~(np.abs(theta_t) <= BOUND).all(axis=0) | ~np.isfinite(f)
             if k > 0:
-                small = g_t[0] * g_t[0] + g_t[1] * g_t[1] <= GRAD_TOL**2
+                g2 = g_t[0] * g_t[0] + g_t[1] * g_t[1]
+                small = g2 <= GRAD_TOL**2
                 if small.any():
                     small &= last_delta_t[0] * last_delta_t[0] + last_delta_t[1] * last_delta_t[1] <= STEP_TOL**2
                 if not small.any():
                     small = None
+                if watching:
+                    left = (met >= 0) & (g2 > LEAVE_GRAD**2)
+                    if left.any():
+                        first_left[left & (first_left < 0)] = k
+                        met[left] = -1
+                        watching = bool((met >= 0).any())
             if bad is not None or small is not None:
                 bad = np.zeros_like(active) if bad is None else bad
                 newly_div = active & bad
@@ -168,6 +201,12 @@ def _run(surface, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule
                 if newly_div.any():
                     reason[newly_div] = _divergence_reason(theta[newly_div], f[newly_div])
                 status[newly_div] = _DIVERGED
+                fresh = newly_conv & (met < 0)
+                met[fresh] = k
+                first_met[fresh & (first_met < 0)] = k
+                watching = watching or bool(fresh.any())
+                if not stop_at_tolerance:
+                    newly_conv = np.zeros_like(active)  # keep running: the path may leave again
                 status[newly_conv] = _CONVERGED
                 stop[newly_div | newly_conv] = k
                 active &= ~(newly_div | newly_conv)
@@ -199,15 +238,19 @@ def _run(surface, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule
                     rows[k] = value
 
     n = k  # number of updates actually made
+    settled = (met >= 0) & (status != _DIVERGED)
+    status[settled] = _CONVERGED
+    stop[settled] = met[settled]
     out = {"points": points[: n + 1].transpose(0, 2, 1), "loss": loss[: n + 1], "lr": lrs[:n],
-           "status": status, "stop": stop, "reason": reason, "n": n}
+           "status": status, "stop": stop, "reason": reason, "n": n, "met": first_met, "left": first_left}
     if full:
         out.update(grad=grads[: n + 1], update=deltas[:n], seen_grad=seen[:n],
                    state={name: rows[:n] for name, rows in state_rows.items()})
     return out
 
 
-def _run_one(evaluate, surface, optimizer: Optimizer, start, steps: int, schedule, noise, seed):
+def _run_one(evaluate, surface, optimizer: Optimizer, start, steps: int, schedule, noise, seed,
+             stop_at_tolerance: bool = False):
     """:func:`_run` for one start (N = 1, ``full``), on floats where it pays. Same rules, same
     update function, same noise stream (one (1, 2) draw per step), same output layout.
 
@@ -221,6 +264,7 @@ def _run_one(evaluate, surface, optimizer: Optimizer, start, steps: int, schedul
     need_h = optimizer.needs_hessian
     thetas, values, grads, lrs, deltas, seen, states = [], [], [], [], [], [], []
     status, reason = _BUDGET, 0
+    met = first_met = first_left = -1  # as in _run
     state = optimizer.init(theta)
     dx = dy = 0.0
     k = 0
@@ -239,9 +283,18 @@ def _run_one(evaluate, surface, optimizer: Optimizer, start, steps: int, schedul
                 status = _DIVERGED
                 reason = int(_divergence_reason(theta, np.array([f]))[0])
                 break
-            if k and gx * gx + gy * gy <= GRAD_TOL**2 and dx * dx + dy * dy <= STEP_TOL**2:
-                status = _CONVERGED
-                break
+            g2 = gx * gx + gy * gy
+            if met >= 0 and g2 > LEAVE_GRAD**2:
+                met = -1
+                if first_left < 0:
+                    first_left = k
+            if k and g2 <= GRAD_TOL**2 and dx * dx + dy * dy <= STEP_TOL**2 and met < 0:
+                met = k
+                if first_met < 0:
+                    first_met = k
+                if stop_at_tolerance:
+                    status = _CONVERGED
+                    break
             if k == steps:
                 break
             lr = float(schedule(k))
@@ -263,8 +316,12 @@ def _run_one(evaluate, surface, optimizer: Optimizer, start, steps: int, schedul
         return np.concatenate(arrays).reshape(len(arrays), 1, 2) if arrays else np.empty((0, 1, 2))
 
     names = list(states[0]) if states else list(optimizer.init(theta))
+    stop = n if status != _BUDGET else steps
+    if met >= 0 and status != _DIVERGED:
+        status, stop = _CONVERGED, met
     return {"points": stack(thetas), "loss": np.array(values).reshape(-1, 1), "lr": np.array(lrs, dtype=float),
-            "status": np.array([status]), "stop": np.array([n if status != _BUDGET else steps]),
+            "status": np.array([status]), "stop": np.array([stop]), "met": np.array([first_met]),
+            "left": np.array([first_left]),
             "reason": np.array([reason]), "n": n, "grad": np.array(grads).reshape(-1, 1, 2),
             "update": stack(deltas), "seen_grad": stack(seen),
             "state": {name: stack([st[name] for st in states]) for name in names}}
@@ -276,6 +333,8 @@ def _divergence_reason(theta: np.ndarray, f: np.ndarray) -> np.ndarray:
     return np.select([point_bad, np.isinf(f), np.isnan(f)], [0, 1, 2], default=3)
 
 
+DIVERGENCE_CAUSES = ("point", "loss_inf", "loss_nan", "bound")  # by _divergence_reason code
+
 _REASONS = {
     0: "the point became infinite or undefined",
     1: "the loss became infinite",
@@ -284,12 +343,20 @@ _REASONS = {
 }
 
 
-def _message(status: int, stop: int, reason: int, steps: int, clamped: bool, requested: int) -> str:
+def _message(status: int, stop: int, reason: int, steps: int, clamped: bool, requested: int,
+             met: int = -1, left: int = -1) -> str:
+    history = f"met the tolerance at step {met} but left it again at step {left}" if left >= 0 else ""
     if status == _DIVERGED:
         text = f"diverged at step {stop}: {_REASONS[int(reason)]}"
+        if history:
+            text += f" (it had {history})"
     elif status == _CONVERGED:
         text = (f"converged at step {stop}: the gradient and the step both fell below {GRAD_TOL:g} "
                 "(a critical point: a minimum, or possibly a saddle)")
+        if history:
+            text += f"; it had first {history}"
+    elif history:
+        text = f"{history}; ran the full budget of {steps} steps without settling"
     else:
         text = f"ran the full budget of {steps} steps without converging"
     if clamped:
@@ -298,8 +365,9 @@ def _message(status: int, stop: int, reason: int, steps: int, clamped: bool, req
 
 
 def simulate(surface, optimizer: Optimizer, start, steps: int, schedule=None,
-             noise: GradientNoise | None = None, seed: int = 0) -> Trajectory:
-    """Run ``optimizer`` from ``start`` (x, y) for up to ``steps`` updates.
+             noise: GradientNoise | None = None, seed: int = 0, stop_at_tolerance: bool = False) -> Trajectory:
+    """Run ``optimizer`` from ``start`` (x, y) for ``steps`` updates (fewer only if it diverges,
+    or with ``stop_at_tolerance`` once the tolerance is met; see the module docstring).
 
     ``surface`` needs ``value_and_grad(x, y)`` (and ``hessian`` for Newton); ``schedule`` is any
     callable step -> lr (step 0 first), default the optimizer's constant lr; ``noise`` adds
@@ -309,10 +377,12 @@ def simulate(surface, optimizer: Optimizer, start, steps: int, schedule=None,
     start = np.asarray(start, dtype=float).reshape(1, 2)
     evaluate = scalar_evaluator(surface)
     if evaluate is not None:
-        run = _run_one(evaluate, surface, optimizer, start, n_steps, schedule, noise, seed)
+        run = _run_one(evaluate, surface, optimizer, start, n_steps, schedule, noise, seed, stop_at_tolerance)
     else:
-        run = _run(surface, optimizer, start, n_steps, schedule, noise, seed, full=True)
+        run = _run(surface, optimizer, start, n_steps, schedule, noise, seed, full=True,
+                   stop_at_tolerance=stop_at_tolerance)
     status, stop, reason = int(run["status"][0]), int(run["stop"][0]), int(run["reason"][0])
+    met, left = int(run["met"][0]), int(run["left"][0])
     update, seen = run["update"][:, 0], run["seen_grad"][:, 0]
     with np.errstate(all="ignore"):
         effective = np.abs(update) / np.abs(seen)
@@ -327,13 +397,15 @@ def simulate(surface, optimizer: Optimizer, start, steps: int, schedule=None,
         points=run["points"][:, 0], loss=run["loss"][:, 0], grad=run["grad"][:, 0], lr=run["lr"],
         update=update, seen_grad=seen, effective_step=effective, state=state,
         status=str(_STATUS_NAMES[status]), stop_step=stop if status != _BUDGET else n,
-        message=_message(status, stop, reason, n_steps, clamped, int(steps)),
+        message=_message(status, stop, reason, n_steps, clamped, int(steps), met, left),
         steps=n, optimizer_id=optimizer.id, requested_steps=int(steps),
+        met_step=met if met >= 0 else None, left_step=left if left >= 0 else None,
+        divergence=DIVERGENCE_CAUSES[reason] if status == _DIVERGED else "",
     )
 
 
 def simulate_many(surface, optimizer: Optimizer, starts, steps: int, schedule=None,
-                  noise: GradientNoise | None = None, seed: int = 0) -> Fan:
+                  noise: GradientNoise | None = None, seed: int = 0, stop_at_tolerance: bool = False) -> Fan:
     """Run ``optimizer`` from N starts ``(N, 2)`` at once (noisy fans, basin maps).
 
     Same rules as :func:`simulate`; without noise, start i equals ``simulate`` from start i.
@@ -343,7 +415,8 @@ def simulate_many(surface, optimizer: Optimizer, starts, steps: int, schedule=No
     """
     n_steps, _ = _clamp_steps(steps)
     starts = np.asarray(starts, dtype=float).reshape(-1, 2)
-    run = _run(surface, optimizer, starts, n_steps, schedule, noise, seed, full=False)
+    run = _run(surface, optimizer, starts, n_steps, schedule, noise, seed, full=False,
+               stop_at_tolerance=stop_at_tolerance)
     points, loss, status, stop = run["points"], run["loss"], run["status"], run["stop"]
     n = run["n"]
     stop = np.where(status == _BUDGET, n, stop)
@@ -354,4 +427,5 @@ def simulate_many(surface, optimizer: Optimizer, starts, steps: int, schedule=No
         points[mask] = np.nan
         loss[mask] = np.nan
     return Fan(points=points, loss=loss, lr=run["lr"], status=_STATUS_NAMES[status], stop_step=stop,
-               steps=n, reason=run["reason"], requested_steps=int(steps))
+               steps=n, reason=run["reason"], requested_steps=int(steps), met_step=run["met"],
+               left_step=run["left"])

@@ -29,7 +29,7 @@ from pages.lib.presets_adaptive import (
     SlotSpec,
     scene_from_values,
 )
-from pages.lib.runs import bursts_of, get_surface, run_optimizer
+from pages.lib.runs import bursts_of, get_surface, run_optimizer, surface_grid
 from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON
 from pages.lib.text_adaptive import ADAPTIVE as T
@@ -107,9 +107,8 @@ fig = widgets.race_figure_cached(surface_id, "", surface.window, surface.log_sca
                                   labels=widgets.figure_labels())
 st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode="box",
                 config={"displaylogo": False, "scrollZoom": False}, theme=None)
-for slot, run in zip(slots, runs):
-    if run.status == "diverged":
-        st.warning(tr(COMMON, "diverged_sentence", name=slot.label, k=run.stop_step), icon=":material/warning:")
+widgets.show_divergence_notes([s.label for s in slots], runs, surface.window,
+                              surface_grid(surface_id, "", surface.window))
 
 
 def _sentences() -> list[str]:

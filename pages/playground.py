@@ -9,7 +9,7 @@ import optim.export
 import surfaces
 from pages.lib import widgets
 from pages.lib.links import tr
-from pages.lib.runs import CUSTOM, run_optimizer
+from pages.lib.runs import CUSTOM, run_optimizer, surface_grid
 from pages.lib.text import COMMON
 from pages.lib.text import PLAYGROUND as T
 
@@ -64,9 +64,7 @@ fig = widgets.race_figure_cached(surface_id, formula, window, log_colour, log_lo
 event = st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode="box",
                         config={"displaylogo": False, "scrollZoom": False}, theme=None)
 
-for slot, run in zip(slots, runs):
-    if run.status == "diverged":
-        st.warning(tr(COMMON, "diverged_sentence", name=slot.label, k=run.stop_step), icon=":material/warning:")
+widgets.show_divergence_notes([s.label for s in slots], runs, window, surface_grid(surface_id, formula, window))
 
 if show_3d:
     st.plotly_chart(widgets.surface_3d_cached(surface_id, formula, window, log_colour, tuple(paths)),

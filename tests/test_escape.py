@@ -50,12 +50,24 @@ def _saddles(surface_id):
 CASES = [("lecture", 0.1)] + [("himmelblau", 0.01)]
 
 
-@pytest.mark.parametrize("surface_id,lr", CASES)
-def test_gd_started_exactly_at_the_saddle_never_moves(surface_id, lr):
-    for surface, p in _saddles(surface_id):
-        run = optim.simulate(surface, optim.make("gd", lr=lr), (p.x, p.y), 200)
-        assert np.all(escape.distance_from(run.points, (p.x, p.y)) <= 1e-12)
+def test_gd_started_exactly_at_the_saddle_never_moves():
+    for surface, p in _saddles("lecture"):  # the saddle is exactly (0, 0): g is exactly 0
+        run = optim.simulate(surface, optim.make("gd", lr=0.1), (p.x, p.y), 200)
+        assert run.steps == 200 and np.all(escape.distance_from(run.points, (p.x, p.y)) == 0.0)
         assert run.status == "converged"  # g = 0: a critical point, not a minimum
+
+
+def test_gd_at_a_rounded_saddle_stays_until_the_rounding_error_has_grown():
+    # Himmelblau's saddles are irrational: the float nearest one has |g| ~ 1e-14, and GD grows that
+    # offset by (1 - lr lambda_min) per step. The run reports where it met the tolerance and left.
+    for surface, p in _saddles("himmelblau"):
+        run = optim.simulate(surface, optim.make("gd", lr=0.01), (p.x, p.y), 400)
+        d = escape.distance_from(run.points, (p.x, p.y))
+        assert run.met_step == 1
+        if run.left_step is None:  # the float point is an exact zero of the float gradient
+            assert np.all(d == 0.0)
+        else:  # a tiny float gradient: the offset grows from ~1e-16 and the run says when it left
+            assert np.all(d[: run.left_step - 20] <= 1e-9) and d[-1] > 0.1
 
 
 @pytest.mark.parametrize("surface_id,lr", CASES)

@@ -52,12 +52,46 @@ def test_undefined_loss_at_start_is_diverged_at_step_zero():
 
 
 def test_convergence_rule():
-    run = optim.simulate(BOWL, optim.gd(lr=0.1), (1.0, 1.0), 1000)
-    assert run.status == "converged" and run.stop_step == run.steps < 1000
+    run = optim.simulate(BOWL, optim.gd(lr=0.1), (1.0, 1.0), 1000, stop_at_tolerance=True)
+    assert run.status == "converged" and run.stop_step == run.steps == run.met_step < 1000
     k = run.stop_step
     assert np.linalg.norm(run.grad[k]) <= optim.GRAD_TOL and np.linalg.norm(run.update[k - 1]) <= optim.STEP_TOL
     assert np.linalg.norm(run.grad[k - 1]) > optim.GRAD_TOL or np.linalg.norm(run.update[k - 2]) > optim.STEP_TOL
     assert run.message.startswith(f"converged at step {k}")
+
+
+def test_by_default_a_run_makes_every_step_and_reports_where_it_met_the_tolerance():
+    early = optim.simulate(BOWL, optim.gd(lr=0.1), (1.0, 1.0), 1000, stop_at_tolerance=True)
+    full = optim.simulate(BOWL, optim.gd(lr=0.1), (1.0, 1.0), 1000)
+    assert full.steps == 1000 and full.points.shape == (1001, 2)
+    assert (full.status, full.stop_step, full.met_step, full.left_step) == ("converged", early.stop_step,
+                                                                          early.stop_step, None)
+    np.testing.assert_array_equal(full.points[: early.steps + 1], early.points)
+    assert full.message == early.message
+
+
+# A tilted narrow valley: the lecture's AdaGrad (root-MEAN-square sigma) reaches the minimum and
+# meets the tolerance; sigma keeps shrinking, eta/sigma_y grows past the stability limit and the
+# path bursts off the minimum ~40 steps later. A run cut off at the tolerance would hide it.
+TILTED = surfaces.parse("10*(y - 0.1*x)^2 + 0.01*x^2")
+
+
+def test_lecture_adagrad_meets_the_tolerance_then_bursts_off_and_the_run_shows_it():
+    cut = optim.simulate(TILTED, optim.adagrad_lecture(lr=0.1), (1.0, 1.0), 3000, stop_at_tolerance=True)
+    assert cut.status == "converged" and cut.steps == cut.met_step < 3000
+    run = optim.simulate(TILTED, optim.adagrad_lecture(lr=0.1), (1.0, 1.0), 3000)
+    assert run.steps == 3000 and run.met_step == cut.met_step
+    assert run.left_step is not None and run.left_step > run.met_step
+    j = run.left_step
+    assert np.linalg.norm(run.grad[j]) > optim.LEAVE_GRAD >= np.linalg.norm(run.grad[j - 1])
+    # the burst is visible: the path moves far from where it "converged"
+    away = np.linalg.norm(run.points[run.met_step:] - run.points[run.met_step], axis=1).max()
+    assert away > 0.01
+    assert f"met the tolerance at step {run.met_step} but left it again at step {j}" in run.message
+    # the fan runs the same rules
+    fan = optim.simulate_many(TILTED, optim.adagrad_lecture(lr=0.1), [(1.0, 1.0)], 3000)
+    assert (int(fan.met_step[0]), int(fan.left_step[0])) == (run.met_step, j)
+    assert fan.message(0) == run.message
 
 
 def test_steps_are_clamped_not_refused():
@@ -135,11 +169,11 @@ def test_simulate_many_equals_single_runs(opt_id):
         np.testing.assert_allclose(fan.loss[: run.steps + 1, i], run.loss, rtol=1e-12, atol=1e-13)
 
 
-def test_simulate_many_freezes_stopped_starts():
+def test_simulate_many_freezes_stopped_starts():  # with stop_at_tolerance: the many-start option
     # On x^4/4 + y^2/2 a gd step x - lr x^3 overshoots when lr x^2 > 2: where you start decides.
     quartic = surfaces.parse("x^4/4 + y^2/2")
     starts = np.array([[0.0, 1.0], [10.0, 0.0], [1.0, 1.0]])
-    fan = optim.simulate_many(quartic, optim.gd(lr=0.1), starts, 400)
+    fan = optim.simulate_many(quartic, optim.gd(lr=0.1), starts, 400, stop_at_tolerance=True)
     assert list(fan.status) == ["converged", "diverged", "budget"]
     assert fan.stop_step[2] == 400 == fan.steps
     k_div = fan.stop_step[1]
@@ -148,7 +182,7 @@ def test_simulate_many_freezes_stopped_starts():
     np.testing.assert_array_equal(fan.points[k_conv:, 0], np.broadcast_to(fan.points[k_conv, 0], fan.points[k_conv:, 0].shape))
     assert fan.message(1) == f"diverged at step {fan.stop_step[1]}: the point left the region |x|, |y| <= 1e+06"
     assert fan.message(2) == "ran the full budget of 400 steps without converging"
-    both_stop = optim.simulate_many(quartic, optim.gd(lr=0.1), starts[:2], 400)
+    both_stop = optim.simulate_many(quartic, optim.gd(lr=0.1), starts[:2], 400, stop_at_tolerance=True)
     assert both_stop.steps == max(both_stop.stop_step) < 400  # ends once every start has stopped
 
 
@@ -191,7 +225,9 @@ def test_converges_on_rosenbrock_from_origin(opt_id):
     hyper, kind, steps, tol = CONVERGENCE[opt_id]
     opt = optim.make(opt_id, **hyper)
     schedule = optim.schedules.build(kind, opt.lr, steps) if kind else None
-    run = optim.simulate(CAT["rosenbrock"], opt, (0.0, 0.0), steps, schedule=schedule)
+    # "converges" = reaches the minimum; early stopping keeps the point where it did (Adam, e.g.,
+    # meets the tolerance at step ~1284 and then drifts off by ~1e-4 as its v decays).
+    run = optim.simulate(CAT["rosenbrock"], opt, (0.0, 0.0), steps, schedule=schedule, stop_at_tolerance=True)
     assert run.status != "diverged", run.message
     assert np.linalg.norm(run.final - [1.0, 1.0]) < tol, (run.final, run.message)
 

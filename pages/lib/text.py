@@ -37,6 +37,26 @@ COMMON = {
         "{name} diverged at step {k}: its steps grew without bound, so the path stops there (marked ✕). Try a smaller learning rate.",
         "{name} 在第 {k} 步发散：步长无限增大，路径在此终止（✕ 标记）。请尝试更小的学习率。",
     ),
+    "diverged_surface": (
+        "{name} stopped at step {k}: at ({x}, {y}), inside the window, the surface itself is not a finite number "
+        "(f = {f}). The surface overflows there; a smaller learning rate would not change that.",
+        "{name} 在第 {k} 步停止：在窗口内的 ({x}, {y}) 处，曲面本身不是有限数（f = {f}）。是曲面在那里溢出，"
+        "减小学习率也无济于事。",
+    ),
+    "surface_nonfinite": (
+        "The surface itself is not a finite number on {share} of this window (for example at ({x}, {y}), f = {f}): "
+        "it overflows or is undefined there, so that region is blank and a path that reaches it stops.",
+        "曲面本身在本窗口的 {share} 区域内不是有限数（例如在 ({x}, {y}) 处，f = {f}）：它在那里溢出或无定义，"
+        "因此该区域留白，路径一旦走到那里就会停止。",
+    ),
+    "status_left": (
+        "met the tolerance at step {m}, left it at step {j}; used all {k} steps",
+        "第 {m} 步达到收敛阈值，第 {j} 步又离开；用完全部 {k} 步",
+    ),
+    "status_reconverged": (
+        "converged at step {k} (first met the tolerance at step {m}, left it at step {j})",
+        "第 {k} 步收敛（第 {m} 步首次达到收敛阈值，第 {j} 步又离开过）",
+    ),
     "exports_help": ("Take this view with you:", "带走当前视图："),
     "export_html": ("Animation (offline HTML)", "动画（离线 HTML）"),
     "export_csv": ("Every step (CSV)", "每一步数据（CSV）"),

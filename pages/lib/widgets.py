@@ -12,6 +12,7 @@ import streamlit as st
 
 import optim
 import surfaces
+from optim import diagnose
 from surfaces import Surface
 
 from . import figures
@@ -282,8 +283,45 @@ def surface_3d_cached(surface_id, formula, window, log_colour, paths):
 
 
 def status_text(run) -> str:
+    """The run's status in words; a run that met the tolerance and left it again says so (the lecture's
+    AdaGrad does: its bursts come after it has "converged")."""
+    left = getattr(run, "left_step", None)
+    if left is not None and run.status == "converged":
+        return tr(COMMON, "status_reconverged", k=run.stop_step, m=run.met_step, j=left)
+    if left is not None and run.status == "budget":
+        return tr(COMMON, "status_left", k=run.stop_step, m=run.met_step, j=left)
     key = {"converged": "status_converged", "diverged": "status_diverged"}.get(run.status, "status_budget")
     return tr(COMMON, key, k=run.stop_step)
+
+
+def _g(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def divergence_notes(names, runs, window, grid) -> list[str]:
+    """What went wrong, with the real cause: one sentence for the surface if it is not finite on part
+    of ``window`` (``grid`` = the plotted (xs, ys, Z)), and one per diverged run, blaming the
+    surface (not the learning rate) when the run stopped inside the window where f is not finite."""
+    out = []
+    region = diagnose.nonfinite_region(*grid)
+    if region is not None:
+        x, y = region.example
+        out.append(tr(COMMON, "surface_nonfinite", share=f"{region.share:.0%}" if region.share >= 0.01 else "<1%",
+                      x=_g(x), y=_g(y), f=_g(region.value)))
+    for name, run in zip(names, runs):
+        cause = diagnose.divergence_cause(run, window)
+        if cause == diagnose.SURFACE:
+            x, y = run.points[-1]
+            out.append(tr(COMMON, "diverged_surface", name=name, k=run.stop_step, x=_g(x), y=_g(y),
+                          f=_g(float(run.loss[-1]))))
+        elif cause == diagnose.STEPS:
+            out.append(tr(COMMON, "diverged_sentence", name=name, k=run.stop_step))
+    return out
+
+
+def show_divergence_notes(names, runs, window, grid) -> None:
+    for text in divergence_notes(names, runs, window, grid):
+        st.warning(text, icon=":material/warning:")
 
 
 def readout_table(slots, runs) -> None:
