@@ -23,7 +23,7 @@ from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON, LANGS, PLAYGROUND
 from pages.lib.text_critical import CRITICAL as T
 from pages.lib.text_critical import KIND_NAMES
-from surfaces.atlas import classify
+from surfaces.atlas import EIG_TOL_REL, classify, eigen_tolerance
 
 PAGE = "critical"
 MAP_KEY = f"{PAGE}_map"
@@ -195,8 +195,10 @@ def map_figure(surface_id: str, formula: str, window: tuple, log_colour: bool, p
 
 
 @widgets.cached_figure(32)
-def taylor_figure(surface_id: str, formula: str, center: tuple, radius: float, title: str, big: bool):
-    """The surface (filled contours) and its second-order Taylor model (dashed) around ``center``."""
+def taylor_figure(surface_id: str, formula: str, center: tuple, radius: float, title: str, big: bool,
+                  zero_tol: float = 0.0):
+    """The surface (filled contours) and its second-order Taylor model (dashed) around ``center``;
+    the red arrow along v₁ only where λ₁ < -``zero_tol`` (never from a numerically-zero eigenvalue)."""
     surface = get_surface(surface_id, formula)
     model = escape.local_model(surface, *center)
     n = 90
@@ -222,7 +224,7 @@ def taylor_figure(surface_id: str, formula: str, center: tuple, radius: float, t
         go.Scatter(x=[center[0]], y=[center[1]], mode="markers", showlegend=False, hoverinfo="skip",
                    marker=dict(symbol="circle-open", size=16 * s, color="#CC79A7", line=dict(width=3 * s))),
     ])
-    if model.finite and model.lam_min < 0:
+    if model.finite and model.lam_min < -zero_tol:
         v = model.v_min * radius * 0.6
         fig.add_annotation(x=center[0] + v[0], y=center[1] + v[1], ax=center[0], ay=center[1], xref="x", yref="y",
                            axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=3 * s, arrowcolor=ESCAPE_RED,
@@ -286,6 +288,28 @@ def distance_figure(curves, predicted, zero_note: str, title: str, big: bool):
     return fig
 
 
+def stability_text(eigenvalues, zero_tol: float) -> str:
+    """The GD stability bound 2/λ_max, or why there is none (no bound from a numerically-zero λ)."""
+    lam = float(eigenvalues[1])
+    if not math.isfinite(lam):
+        return tr(T, "stability_none")
+    if lam > zero_tol:
+        return tr(T, "stability", bound=2.0 / lam)
+    if lam >= -zero_tol:
+        return tr(T, "stability_zero", lam=lam, tol=zero_tol)
+    return tr(T, "stability_none")
+
+
+def bound_cell(eigenvalues, zero_tol: float) -> str:
+    """The table's 'GD stable if η <' cell: 2/λ_max, ∞ (no positive curvature) or none (λ_max ≈ 0)."""
+    lam = float(eigenvalues[1])
+    if not math.isfinite(lam):
+        return "∞"
+    if lam > zero_tol:
+        return f"{2.0 / lam:.4g}"
+    return tr(T, "bound_zero") if lam >= -zero_tol else "∞"
+
+
 def first_beyond(d: np.ndarray, threshold: float) -> int | None:
     idx = np.flatnonzero(np.asarray(d) > threshold)
     return int(idx[0]) if idx.size else None
@@ -308,6 +332,9 @@ with side.expander(tr(PLAYGROUND, "window"), expanded=False):
     window = widgets.window_inputs(guard, st, surface)
 
 atlas = atlas_with_progress(surface_id, formula, window)
+if atlas.degraded:
+    # the exact algebra was skipped, timed out or failed: Newton only (the atlas did not cache it)
+    st.warning(tr(T, "degraded", why=tr(T, f"degraded_{atlas.degraded_reason}")), icon=":material/warning:")
 found = list(atlas.points)
 labels = labels_of(found)
 saddles = [p for p in found if p.kind == "saddle"]
@@ -391,6 +418,8 @@ with left:
         st.caption(tr(T, "curve_line", kind=kind_name(c.kind), f=f"{c.f:.4g}"))
 
 model = escape.local_model(surface, ix, iy)
+# eigenvalues within this of zero count as zero: no kind, bound or arrow is read from them
+zero_tol = eigen_tolerance(model.eigenvalues, atlas.hessian_scale) if model.finite else 0.0
 with right:
     st.markdown(f"#### {tr(T, 'inspect_at', x=ix, y=iy)}")
     if not model.finite:
@@ -399,7 +428,7 @@ with right:
         hscale = float(np.max(np.abs(model.hessian))) if np.all(np.isfinite(model.hessian)) else 1.0
         gscale = max(1.0, hscale * span)
         critical = float(np.hypot(*model.grad)) <= 1e-6 * gscale
-        _, _, kind = classify(model.hessian)
+        _, _, kind = classify(model.hessian, scale=atlas.hessian_scale)
         st.markdown(tr(T, "kind_is", kind=kind_name(kind) if critical else tr(T, "not_critical")))
         g = [num(v, gscale) for v in model.grad]
         H = [[num(v, hscale) for v in row] for row in model.hessian]
@@ -416,9 +445,9 @@ with right:
         if critical:
             why = {"saddle": "why_saddle", "minimum": "why_min", "maximum": "why_max"}.get(kind, "why_degenerate")
             st.caption(tr(T, why))
-        bound = escape.stability_bound(model.hessian)
-        st.markdown(tr(T, "stability", bound=bound) if math.isfinite(bound) else tr(T, "stability_none"))
-    st.plotly_chart(taylor_figure(surface_id, formula, (ix, iy), radius, tr(T, "taylor_title"), present),
+        st.caption(tr(T, "eig_tol", tol=zero_tol, rel=EIG_TOL_REL, scale=atlas.hessian_scale))
+        st.markdown(stability_text(model.eigenvalues, zero_tol))
+    st.plotly_chart(taylor_figure(surface_id, formula, (ix, iy), radius, tr(T, "taylor_title"), present, zero_tol),
                     key=f"{PAGE}_taylor", config={"displayModeBar": False}, theme=None)
     st.caption(tr(T, "taylor_caption"))
 
@@ -444,11 +473,10 @@ if found and not present:
 
     rows = []
     for p in found:
-        b = escape.stability_bound(p.eigenvalues * np.eye(2)) if np.all(np.isfinite(p.eigenvalues)) else math.inf
         rows.append({tr(T, "col_kind"): kind_name(p.kind), "x": f"{clean(p.x):.5g}", "y": f"{clean(p.y):.5g}",
                      "f": f"{clean(p.f):.5g}", tr(T, "col_lam1"): f"{clean(p.eigenvalues[0]):.4g}",
                      tr(T, "col_lam2"): f"{clean(p.eigenvalues[1]):.4g}",
-                     tr(T, "col_bound"): f"{b:.4g}" if math.isfinite(b) else "∞"})
+                     tr(T, "col_bound"): bound_cell(p.eigenvalues, p.zero_tol)})
     st.markdown(f"#### {tr(T, 'table')}")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=TABLE_KEY, on_select="rerun",
                  selection_mode="single-row")
@@ -456,8 +484,9 @@ elif not found:
     st.info(tr(T, "no_points"), icon=":material/search_off:")
 counts = ", ".join(f"{n} {kind_name(k)}" for k, n in atlas.counts.items()) or "0"
 st.caption(tr(T, "atlas_summary", n=len(found), counts=counts, method=atlas.method, time=atlas.elapsed))
-if atlas.notes and not present:
-    with st.expander(tr(T, "atlas_notes"), expanded=False):
+if not present:
+    with st.expander(tr(T, "atlas_notes"), expanded=atlas.degraded):
+        st.caption(tr(T, "eig_tol", tol=atlas.eig_tol, rel=EIG_TOL_REL, scale=atlas.hessian_scale))
         for note in atlas.notes:
             st.caption(note)
 

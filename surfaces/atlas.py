@@ -38,15 +38,31 @@ maximum +1, saddle -1, a degenerate point its measured winding, e.g. -2 for the 
 add up to the winding number of grad f around the window's boundary. ``Atlas.index_check``
 records the result (a necessary condition: it catches a missing point, not a missing pair).
 
-Classification tolerance: an eigenvalue counts as zero when ``|lambda| <= EIG_TOL * max(1, ||H||)``
-with ``EIG_TOL = 1e-6`` and ``||H||`` the largest |eigenvalue|. Both signs -> "saddle"; otherwise
-any zero eigenvalue -> "degenerate"; else "minimum" (both > 0) or "maximum" (both < 0).
+Classification tolerance (scale-aware): an eigenvalue counts as zero when
+``|lambda| <= tol = max(EIG_TOL_REL * S, EIG_TOL * max|lambda|)`` with ``S`` the typical size of
+the Hessian over the window (:func:`hessian_scale`: the median over a 17 x 17 grid of its
+largest |eigenvalue|), ``EIG_TOL_REL = 1e-5`` and ``EIG_TOL = 1e-6``. A point found by a
+numerical search is only known to some precision: at a degenerate point such as the monkey
+saddle's (0, 0) a position error of 1e-7 already gives eigenvalues of +-1e-6, so an absolute
+tolerance would call it a saddle. Both signs beyond the tolerance -> "saddle"; otherwise any
+numerically-zero eigenvalue -> "degenerate"; else "minimum" (both > 0) or "maximum" (both < 0).
+``Atlas.hessian_scale`` and ``Atlas.eig_tol`` record S and the tolerance; ``CriticalPoint.zero_tol``
+the tolerance used for that point. Coordinates within 1e-12 of the window's diagonal from 0
+are reported as exactly 0 when the gradient there is still zero (no 1.2e-21 in an export).
 
 Results are cached (bounded LRU of 64, keyed by the expression's ``srepr``, the window and the
-options). The worst case is bounded: ``timeout`` for the algebra (it overlaps the Newton search,
-which runs meanwhile in this process; a first call waits at most another ``timeout`` for the
-worker to start, and an answer without algebra for that reason is not cached) plus about twice
-``newton_budget`` for the seed refinement. Call :func:`warm_up` at app start.
+options), except a degraded answer: when the exact algebra was asked for but skipped (worker
+busy or still starting), timed out or failed, ``Atlas.degraded`` is True, ``Atlas.degraded_reason``
+says why ("busy", "starting", "timeout", "failed", "skipped") and the answer is not cached, so the next
+call tries the algebra again. The algebra worker is ready once it has printed its ready line;
+that line is read from the pipe whenever the worker is not yet known to be ready, however long
+after its launch, so a worker that started long ago is never killed for being "late". It is
+killed only when it died, when a job overruns its time limit, or when it has never said it is
+ready although ``startup_timeout`` (default :data:`STARTUP_TIMEOUT`) has passed since its launch.
+The worst case is bounded: ``timeout`` for the algebra (it overlaps the Newton search, which runs
+meanwhile in this process; a first call waits at most another ``timeout`` for the worker to
+start) plus about twice ``newton_budget`` for the seed refinement. Call :func:`warm_up` at app
+start.
 """
 
 from __future__ import annotations
@@ -72,10 +88,13 @@ import sympy as sp
 from .parser import X, Y
 from .surface import Surface, Window
 
-EIG_TOL = 1e-6
+EIG_TOL = 1e-6  # relative to the point's own largest |eigenvalue| (conditioning)
+EIG_TOL_REL = 1e-5  # relative to the Hessian's typical size over the window (hessian_scale)
+SNAP_REL = 1e-12  # |coordinate| <= SNAP_REL * window diagonal is reported as 0 (if still critical)
 DEFAULT_TIMEOUT = 2.0  # seconds for the exact algebra
 WALL_FACTOR = 2.5  # the algebra is killed after timeout s of its CPU time, or WALL_FACTOR * timeout wall
-STARTUP_TIMEOUT = 20.0  # seconds for the algebra worker to import SymPy before it is killed
+STARTUP_TIMEOUT = 20.0  # seconds after launch for the algebra worker to say it is ready, else it is killed
+READY_POLL = 0.05  # seconds: every look for the worker's ready line waits at least this long
 NEWTON_BUDGET = 0.6  # CPU seconds: no refinement pass starts that would end after this
 CACHE_SIZE = 64
 MAX_POINTS = 1000  # a page cannot show more; also bounds the classification work
@@ -94,7 +113,8 @@ class CriticalPoint:
     eigenvalue k (sign fixed so that the first non-zero component is positive). For a saddle,
     ``eigenvectors[:, 0]`` is the escape direction (negative curvature). ``source`` is "exact"
     (Groebner basis), "newton" (multi-start search only) or "nonsmooth" (a kink: gradient
-    undefined, eigenvalues NaN, kind from the values of f around it).
+    undefined, eigenvalues NaN, kind from the values of f around it). ``zero_tol``: eigenvalues
+    with ``|lambda| <= zero_tol`` were counted as zero (see :func:`eigen_tolerance`).
     """
 
     x: float
@@ -105,11 +125,14 @@ class CriticalPoint:
     kind: str
     source: str
     grad_norm: float = 0.0
+    zero_tol: float = field(default=0.0, compare=False)
 
     @property
     def escape_direction(self) -> np.ndarray | None:
-        """Unit direction of steepest negative curvature (saddles and maxima), else None."""
-        if np.isfinite(self.eigenvalues[0]) and self.kind in (SADDLE, MAXIMUM):
+        """Unit direction of steepest negative curvature (saddles and maxima), else None; never
+        from an eigenvalue that is zero within ``zero_tol``."""
+        lam = self.eigenvalues[0]
+        if np.isfinite(lam) and lam < -self.zero_tol and self.kind in (SADDLE, MAXIMUM):
             return self.eigenvectors[:, 0].copy()
         return None
 
@@ -163,6 +186,16 @@ class Atlas:
     index_check: bool | None = None
     boundary_winding: int | None = None
     algebra_cpu: float | None = None  # CPU seconds the algebra child spent (None: it did not answer)
+    # The exact algebra was asked for but not used (skipped, timed out or failed): the points come
+    # from the Newton search only. Such an answer is never cached. The reason: "busy",
+    # "starting", "timeout", "failed" or "skipped" (timeout <= 0); "" when not degraded. A note
+    # says more.
+    degraded: bool = False
+    degraded_reason: str = ""
+    # Classification: eigenvalues with |lambda| <= eig_tol count as zero; eig_tol = EIG_TOL_REL *
+    # hessian_scale (the Hessian's typical size over the window), see eigen_tolerance().
+    hessian_scale: float = 1.0
+    eig_tol: float = EIG_TOL_REL
 
     def of_kind(self, kind: str) -> tuple[CriticalPoint, ...]:
         return tuple(p for p in self.points if p.kind == kind)
@@ -178,8 +211,26 @@ class Atlas:
 
 
 # --- classification --------------------------------------------------------------------------
-def classify(hessian: np.ndarray, tol: float = EIG_TOL) -> tuple[np.ndarray, np.ndarray, str]:
-    """Eigen-decomposition of a symmetric 2x2 Hessian and the kind of the critical point."""
+def eigen_tolerance(eigenvalues, scale: float | None = None, tol: float = EIG_TOL, rel: float = EIG_TOL_REL) -> float:
+    """Eigenvalues with ``|lambda| <=`` this count as zero.
+
+    With ``scale`` (the Hessian's typical size over the window, :func:`hessian_scale`):
+    ``max(rel * scale, tol * max|lambda|)``: zero relative to the surface's own curvature, so that
+    a degenerate point located to a precision of 1e-7 (eigenvalues ~1e-6) is still degenerate.
+    Without it (a Hessian alone): ``tol * max(1, max|lambda|)``."""
+    vals = np.asarray(eigenvalues, dtype=float)
+    big = float(np.max(np.abs(vals))) if vals.size and np.all(np.isfinite(vals)) else 0.0
+    if scale is None or not np.isfinite(scale):
+        return tol * max(1.0, big)
+    return max(rel * float(scale), tol * big)
+
+
+def classify(hessian: np.ndarray, tol: float = EIG_TOL, scale: float | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """Eigen-decomposition of a symmetric 2x2 Hessian and the kind of the critical point.
+
+    An eigenvalue within :func:`eigen_tolerance` (``scale``: the Hessian's typical size over the
+    window) of zero counts as zero: then the point is "degenerate" unless the other eigenvalues
+    have both signs beyond it ("saddle")."""
     H = np.asarray(hessian, dtype=float)
     if not np.all(np.isfinite(H)):
         return np.full(2, np.nan), np.full((2, 2), np.nan), DEGENERATE
@@ -190,7 +241,7 @@ def classify(hessian: np.ndarray, tol: float = EIG_TOL) -> tuple[np.ndarray, np.
         nz = np.flatnonzero(np.abs(col) > 1e-12)
         if nz.size and col[nz[0]] < 0:
             vecs[:, k] = -col
-    zero = tol * max(1.0, float(np.max(np.abs(vals))))
+    zero = eigen_tolerance(vals, scale, tol)
     neg, pos = vals < -zero, vals > zero
     if neg.any() and pos.any():
         kind = SADDLE
@@ -198,9 +249,31 @@ def classify(hessian: np.ndarray, tol: float = EIG_TOL) -> tuple[np.ndarray, np.
         kind = DEGENERATE
     else:
         kind = MINIMUM if pos.all() else MAXIMUM
+    vals = vals + 0.0  # no -0.0
     vals.setflags(write=False)
     vecs.setflags(write=False)
     return vals, vecs, kind
+
+
+def hessian_scale(surface: Surface, window: Window, n: int = 17) -> float:
+    """Typical size of the Hessian over the window: the median over an n x n grid of its largest
+    |eigenvalue| (the median, not the maximum, so that a steep corner of the window does not make
+    real curvature elsewhere look like zero). Where the median is 0 (H = 0 over most of the
+    window) the largest sample is used; 1.0 when no sample is finite or all are 0."""
+    xmin, xmax, ymin, ymax = window
+    X_, Y_ = np.meshgrid(np.linspace(xmin, xmax, n), np.linspace(ymin, ymax, n))
+    with np.errstate(all="ignore"):
+        H = np.asarray(surface.hessian(X_, Y_), dtype=float)
+        a, b, c = (np.broadcast_to(H[i, j], X_.shape) for i, j in ((0, 0), (0, 1), (1, 1)))
+        lam = np.abs(0.5 * (a + c)) + np.hypot(0.5 * (a - c), b)
+    lam = lam[np.isfinite(lam)]
+    if not lam.size:
+        return 1.0
+    med = float(np.median(lam))
+    if med > 0:
+        return med
+    top = float(np.max(lam))
+    return top if top > 0 else 1.0
 
 
 # --- numeric helpers --------------------------------------------------------------------------
@@ -318,8 +391,28 @@ def _dedup(p: np.ndarray, gn: np.ndarray, tol: float) -> np.ndarray:
     return np.array(keep, dtype=int)
 
 
-def _make_points(surface: Surface, xy: np.ndarray, source: str) -> list[CriticalPoint]:
-    """Classified points for the columns of xy (2, k), from one vectorized evaluation."""
+def _snap_zero(surface: Surface, xy: np.ndarray, window: Window, gtol: float) -> np.ndarray:
+    """Coordinates within SNAP_REL * diagonal of 0 become exactly 0 where grad f there is still
+    within ``gtol`` (the lecture's saddle is (0, 0), not (1.2e-21, -1.2e-21))."""
+    if xy.shape[1] == 0:
+        return xy
+    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
+    snapped = np.where(np.abs(xy) <= SNAP_REL * diag, 0.0, xy)
+    change = np.any(snapped != xy, axis=0)
+    if not change.any():
+        return xy
+    with np.errstate(all="ignore"):
+        g = surface.grad(snapped[0, change], snapped[1, change])
+        gn = np.hypot(np.asarray(g[0], dtype=float), np.asarray(g[1], dtype=float))
+    gn = np.broadcast_to(gn, (int(change.sum()),))
+    ok = np.zeros(xy.shape[1], dtype=bool)
+    ok[change] = np.isfinite(gn) & (gn <= gtol)
+    return np.where(ok[None, :], snapped, xy)
+
+
+def _make_points(surface: Surface, xy: np.ndarray, source: str, scale: float | None = None) -> list[CriticalPoint]:
+    """Classified points for the columns of xy (2, k), from one vectorized evaluation; ``scale``:
+    the Hessian's typical size over the window (for the zero tolerance of the eigenvalues)."""
     if xy.shape[1] == 0:
         return []
     with np.errstate(all="ignore"):
@@ -329,36 +422,55 @@ def _make_points(surface: Surface, xy: np.ndarray, source: str) -> list[Critical
     gn = np.hypot(g[0], g[1])
     out = []
     for k in range(xy.shape[1]):
-        vals, vecs, kind = classify(H[:, :, k])
-        out.append(CriticalPoint(float(xy[0, k]), float(xy[1, k]), float(fv[k]), vals, vecs, kind, source, float(gn[k])))
+        vals, vecs, kind = classify(H[:, :, k], scale=scale)
+        out.append(CriticalPoint(float(xy[0, k]), float(xy[1, k]), float(fv[k]), vals, vecs, kind, source, float(gn[k]),
+                                 eigen_tolerance(vals, scale)))
     return out
 
 
 # --- the algebra worker -----------------------------------------------------------------------
 class _AlgebraWorker:
-    """One persistent child interpreter running ``_atlas_worker.py``; killed on overrun."""
+    """One persistent child interpreter running ``_atlas_worker.py``; killed on overrun.
 
-    def __init__(self):
+    Readiness is read, not assumed from a clock: the child prints ``{"ready": true}`` once SymPy
+    is imported, and while the worker is not known to be ready every job first reads the pipe
+    for that line (waiting at least READY_POLL), however long after the launch. The worker is
+    killed only when it died, when a job overruns its limit, or when it has never said it is
+    ready and ``startup_timeout`` seconds (default: the module's STARTUP_TIMEOUT, read at use)
+    have passed since its launch. ``command``: the child's command line (default: this
+    interpreter running ``_atlas_worker.py``; tests pass a child that never gets ready)."""
+
+    def __init__(self, startup_timeout: float | None = None, command: list[str] | None = None):
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
         self._ready = False
+        self._eof = False
         self._buf = b""
         self._job = 0
+        self._started_at = 0.0
+        self.startup_timeout = startup_timeout
+        self.command = command
+
+    @property
+    def _startup_limit(self) -> float:
+        return float(STARTUP_TIMEOUT if self.startup_timeout is None else self.startup_timeout)
 
     def _start(self):
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_atlas_worker.py")
         self._proc = subprocess.Popen(
-            [sys.executable, "-u", script],
+            list(self.command) if self.command else [sys.executable, "-u", script],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             close_fds=True,
         )
         self._ready = False
+        self._eof = False
         self._buf = b""
         self._started_at = time.monotonic()
 
     def _kill(self):
         proc, self._proc = self._proc, None
         self._ready = False
+        self._eof = False
         self._buf = b""
         if proc is not None:
             with contextlib.suppress(OSError, subprocess.SubprocessError):
@@ -369,6 +481,8 @@ class _AlgebraWorker:
                     stream.close()
 
     def _readline(self, deadline: float) -> bytes | None:
+        """The next line from the child, waiting until ``deadline`` (monotonic) at most; None on
+        timeout or when the child closed its output (then ``self._eof`` is set)."""
         fd = self._proc.stdout.fileno()
         while b"\n" not in self._buf:
             left = deadline - time.monotonic()
@@ -379,10 +493,27 @@ class _AlgebraWorker:
                 return None
             chunk = os.read(fd, 1 << 16)
             if not chunk:
+                self._eof = True
                 return None  # child died
             self._buf += chunk
         line, _, self._buf = self._buf.partition(b"\n")
         return line
+
+    def _await_ready(self, wait: float) -> str:
+        """Read the pipe for the ready line for up to ``wait`` seconds, and at least READY_POLL
+        (so a line the child wrote long ago is always read). "ready", "starting" or "dead"."""
+        deadline = time.monotonic() + max(float(wait), READY_POLL)
+        while not self._ready:
+            line = self._readline(deadline)
+            if line is None:
+                return "dead" if self._eof or self._proc.poll() is not None else "starting"
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(msg, dict) and msg.get("ready") is True:
+                self._ready = True
+        return "ready"
 
     def _child_cpu(self) -> float | None:
         """CPU seconds (user + system) the child has used, from /proc; None where unavailable."""
@@ -401,7 +532,8 @@ class _AlgebraWorker:
                 self._start()
 
     def run(self, expr, window: Window, timeout: float) -> tuple[dict | None, str]:
-        """Returns (reply, note). reply None on timeout/failure (the child is then killed)."""
+        """Returns (reply, note). reply None on timeout/failure (the child is then killed) or when
+        the algebra was skipped (worker busy, or still starting: it keeps starting)."""
         if not self._lock.acquire(timeout=max(timeout, 0.0)):
             return None, "exact algebra skipped: the algebra worker is busy with another page"
         try:
@@ -409,16 +541,20 @@ class _AlgebraWorker:
                 self._kill()
                 self._start()
             if not self._ready:
-                # Wait for the start-up at most `timeout` (the worker keeps starting for the
-                # next call) and at most STARTUP_TIMEOUT since it was launched (then kill it).
-                hard = self._started_at + STARTUP_TIMEOUT
-                line = self._readline(min(time.monotonic() + timeout, hard))
-                if line is None:
-                    if time.monotonic() >= hard or self._proc.poll() is not None:
-                        self._kill()
-                        return None, f"exact algebra unavailable: the worker did not start within {STARTUP_TIMEOUT:g} s"
+                # Wait for the ready line at most `timeout` (then the worker keeps starting for
+                # the next call) and not beyond the start-up window; but always read the pipe.
+                limit = self._startup_limit
+                left = limit - (time.monotonic() - self._started_at)
+                state = self._await_ready(min(timeout, left))
+                if state == "dead":
+                    self._kill()
+                    return None, "exact algebra failed: the algebra worker exited while starting; Newton search used"
+                if state == "starting":
+                    if time.monotonic() - self._started_at >= limit:
+                        self._kill()  # never said it was ready within the start-up window
+                        return None, (f"exact algebra unavailable: the worker did not start within {limit:g} s; "
+                                      "Newton search used (the next call starts a new worker)")
                     return None, "exact algebra skipped: the algebra worker is still starting; Newton search used"
-                self._ready = True
             self._job += 1
             payload = base64.b64encode(pickle.dumps(expr)).decode("ascii")
             msg = json.dumps({"id": self._job, "expr": payload, "window": [float(v) for v in window]})
@@ -437,10 +573,13 @@ class _AlgebraWorker:
                 now = time.monotonic()
                 line = self._readline(min(hard, now + 0.05)) if now < hard else None
                 if line is None:
+                    if self._eof or self._proc.poll() is not None:
+                        self._kill()
+                        return None, "exact algebra failed: the algebra worker exited; Newton search used"
                     now = time.monotonic()
                     used = self._child_cpu()
                     over_cpu = used is None or cpu_start is None or used - cpu_start > timeout
-                    if now >= hard or (now - start > timeout and over_cpu) or self._proc.poll() is not None:
+                    if now >= hard or (now - start > timeout and over_cpu):
                         self._kill()
                         return None, f"exact algebra timed out after {timeout:g} s; Newton search used"
                     continue
@@ -949,8 +1088,10 @@ def critical_points(
       (CPU, not wall time, so that the answer does not depend on the machine's load).
 
     Kinds: "minimum", "maximum", "saddle", "degenerate"; an eigenvalue counts as zero when
-    ``|lambda| <= 1e-6 * max(1, max|lambda|)`` (see :func:`classify`). Points are sorted by
-    (kind, x, y). ``progress(fraction, message)`` is called as the work advances. Cached.
+    ``|lambda| <= Atlas.eig_tol`` (``EIG_TOL_REL`` times the Hessian's typical size over the
+    window, see :func:`eigen_tolerance`). Points are sorted by (kind, x, y).
+    ``progress(fraction, message)`` is called as the work advances. Cached, except a degraded
+    answer (``Atlas.degraded``: the exact algebra was asked for and skipped, timed out or failed).
     """
     window = tuple(float(v) for v in (window or surface.window))
     if not (window[0] < window[1] and window[2] < window[3]) or not all(np.isfinite(window)):
@@ -965,8 +1106,8 @@ def critical_points(
             progress(1.0, "done (cached)")
         return hit
     atlas = _compute(surface, window, timeout, exact, seeds, newton_budget, progress)
-    if any(n.startswith("exact algebra skipped") for n in atlas.notes):
-        return atlas  # transient (worker starting or busy): do not cache the Newton-only answer
+    if atlas.degraded:
+        return atlas  # the algebra was skipped, timed out or failed: the next call tries again
     with _CACHE_LOCK:
         _CACHE[key] = atlas
         _CACHE.move_to_end(key)
@@ -986,11 +1127,17 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     dedup_tol = 1e-5 * diag
 
     algebra = None
+    degraded_reason = ""
     if exact and surface.is_polynomial and timeout > 0:
         report(0.02, "exact algebra (Groebner basis) started")
         algebra = _AsyncAlgebra(surface.expr, window, timeout)
+    elif exact and surface.is_polynomial:
+        notes.append("exact algebra skipped: no time allowed for it (timeout <= 0); Newton search used")
+        degraded_reason = "skipped"
     elif exact and not surface.is_polynomial:
         notes.append("not a polynomial: exact algebra does not apply; Newton search used")
+    scale = hessian_scale(surface, window)
+    gtol = 1e-8 * max(1.0, _grad_scale(surface, window))
 
     # Newton passes (run while the child computes)
     report(0.05, f"Newton search from {seeds} x {seeds} seeds")
@@ -1047,7 +1194,9 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
         reply, note = algebra.join()
         if note:
             notes.append(note)
-        if reply is not None:
+        if reply is None:
+            degraded_reason = _degraded_reason(note)
+        else:
             if reply.get("constant"):
                 notes.append("the gradient is identically zero: every point is critical")
             for c in reply.get("curves", []):
@@ -1060,7 +1209,7 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
                 moved = np.hypot(*(pp - cand)) <= 1e-3 * diag
                 ok &= moved
                 keep = _dedup(pp[:, ok], pg[ok], dedup_tol)
-                exact_xy = pp[:, ok][:, keep]
+                exact_xy = _snap_zero(surface, pp[:, ok][:, keep], window, gtol)
             complete = bool(reply.get("zero_dimensional", False))
             exact_algo = str(reply.get("algorithm", "groebner"))
             algebra_cpu = float(reply.get("cpu", 0.0))
@@ -1069,9 +1218,9 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     report(0.8, "classifying")
 
     points: list[CriticalPoint] = []
-    points.extend(_make_points(surface, exact_xy[:, ~_near_curves(exact_xy, exact_curves, dedup_tol)], "exact"))
+    points.extend(_make_points(surface, exact_xy[:, ~_near_curves(exact_xy, exact_curves, dedup_tol)], "exact", scale))
     rest = found[:, ~_near_points(found, points, 100 * dedup_tol) & ~_near_curves(found, exact_curves, dedup_tol)]
-    newton_points = _make_points(surface, rest, "newton")
+    newton_points = _make_points(surface, _snap_zero(surface, rest, window, gtol), "newton", scale)
     link = 2.5 * diag / np.sqrt(2) / max(seeds, 1)
     curves = list(exact_curves)
     if not exact_curves:
@@ -1113,6 +1262,19 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
                 f"index check failed: the indices of the points found do not add up to {winding}, the "
                 "winding number of grad f around the window: some critical points are missing"
             )
+    eig_tol = eigen_tolerance([], scale)
     elapsed = time.perf_counter() - t0
     report(1.0, f"done in {elapsed:.2f} s")
-    return Atlas(tuple(points), tuple(curves), method, elapsed, tuple(notes), window, complete, index_ok, winding, algebra_cpu)
+    return Atlas(tuple(points), tuple(curves), method, elapsed, tuple(notes), window, complete, index_ok, winding,
+                 algebra_cpu, bool(degraded_reason), degraded_reason, scale, eig_tol)
+
+
+def _degraded_reason(note: str) -> str:
+    """Why the algebra gave no answer, from the worker's note: busy / starting / timeout / failed."""
+    if "busy" in note:
+        return "busy"
+    if "still starting" in note:
+        return "starting"
+    if "timed out" in note:
+        return "timeout"
+    return "failed"

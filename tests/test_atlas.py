@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import select
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -17,6 +20,8 @@ from surfaces.atlas import (
     CriticalPoint,
     classify,
     critical_points,
+    eigen_tolerance,
+    hessian_scale,
 )
 
 
@@ -280,7 +285,7 @@ def test_catalog_atlas_is_consistent(sid):
         assert p.source in ("exact", "newton", "nonsmooth")
         if p.source != "nonsmooth":
             assert p.grad_norm <= 1e-8 * gscale
-            assert classify(s.hessian(p.x, p.y))[2] == p.kind
+            assert classify(s.hessian(p.x, p.y), scale=atlas.hessian_scale)[2] == p.kind
         key = (round(p.x, 6), round(p.y, 6))
         assert key not in seen
         seen.add(key)
@@ -348,3 +353,139 @@ def test_flat_stretches_of_a_wild_polynomial_are_not_critical_points():
     for p in atlas.points:
         assert p.grad_norm <= 1e-6 * max(1.0, float(np.max(np.abs(s.hessian(p.x, p.y)))))
     assert len(atlas.points) < 50
+
+
+# --- issue 10: the answer must not depend on the server's uptime ------------------------------
+def _assert_fresh_server_answers():
+    """The exact answers a fresh server gives for the monkey saddle and the lecture's example."""
+    monkey = critical_points(CATALOG["monkey"])
+    assert not monkey.degraded and monkey.method == "groebner" and monkey.complete, monkey.notes
+    assert len(monkey.points) == 1 and monkey.curves == ()
+    p = monkey.points[0]
+    assert (p.x, p.y) == (0.0, 0.0) and p.source == "exact" and p.kind == "degenerate"
+    np.testing.assert_array_equal(p.eigenvalues, [0.0, 0.0])
+    assert p.escape_direction is None
+    lecture = critical_points(CATALOG["lecture"])
+    assert not lecture.degraded and lecture.method.startswith("groebner"), lecture.notes
+    assert len(lecture.points) == 1
+    o = lecture.points[0]
+    assert (o.x, o.y) == (0.0, 0.0) and o.source == "exact" and o.kind == "saddle"
+    np.testing.assert_allclose(o.eigenvalues, [-2.0, 2.0], atol=1e-12)
+    assert [c.equation for c in lecture.curves] == ["w1*w2 - 1 = 0"]
+
+
+def test_atlas_long_after_warm_up_gives_the_fresh_server_answer(monkeypatch):
+    # Issue 10: a worker warmed up at start and first asked after the start-up window was killed
+    # (the wait's deadline was already past, so its ready line was never read) and the Newton-only
+    # answer (a "saddle" with eigenvalues +-3.8e-6) was cached for the server's life.
+    window = 0.3
+    monkeypatch.setattr(atlas_mod, "STARTUP_TIMEOUT", window)
+    worker = atlas_mod._AlgebraWorker()
+    monkeypatch.setattr(atlas_mod, "_WORKER", worker)
+    try:
+        worker.warm_up()
+        pid = worker._proc.pid
+        # the ready line is waiting in the pipe (not read: nobody asked the worker anything yet)
+        readable, _, _ = select.select([worker._proc.stdout], [], [], 120)
+        assert readable, "the worker never said it was ready"
+        time.sleep(max(0.0, worker._started_at + window + 0.3 - time.monotonic()))  # well past the window
+        atlas_mod.clear_cache()
+        _assert_fresh_server_answers()
+        assert worker._proc is not None and worker._proc.pid == pid  # a ready worker is never killed as "late"
+    finally:
+        worker.close()
+        atlas_mod.clear_cache()
+
+
+def test_startup_window_is_injectable_and_kills_only_a_worker_that_never_got_ready():
+    booth = CATALOG["booth"]
+    # a healthy worker constructed with a tiny start-up window: first asked long after it
+    worker = atlas_mod._AlgebraWorker(startup_timeout=0.05)
+    try:
+        worker.warm_up()
+        assert select.select([worker._proc.stdout], [], [], 120)[0]
+        time.sleep(0.2)
+        reply, note = worker.run(booth.expr, booth.window, 30.0)
+        assert reply is not None and reply["points"] == [[1.0, 3.0]], note
+    finally:
+        worker.close()
+    # a child that never prints its ready line: "still starting" inside the window, killed after it
+    hung = atlas_mod._AlgebraWorker(startup_timeout=0.5, command=[sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        reply, note = hung.run(booth.expr, booth.window, 0.05)
+        assert reply is None and "still starting" in note
+        proc = hung._proc
+        time.sleep(0.6)
+        reply, note = hung.run(booth.expr, booth.window, 0.05)
+        assert reply is None and "did not start within 0.5 s" in note
+        assert hung._proc is None and proc.poll() is not None  # killed
+        # a child that dies while starting is reported as a failure at once
+        hung.command = [sys.executable, "-c", "pass"]
+        reply, note = hung.run(booth.expr, booth.window, 5.0)
+        assert reply is None and "exited while starting" in note
+    finally:
+        hung.close()
+
+
+def test_degraded_answers_are_marked_and_not_cached(monkeypatch):
+    atlas_mod.clear_cache()
+    for note, reason in [("exact algebra timed out after 2 s; Newton search used", "timeout"),
+                         ("exact algebra failed (boom); Newton search used", "failed"),
+                         ("exact algebra skipped: the algebra worker is still starting; Newton search used", "starting"),
+                         ("exact algebra skipped: the algebra worker is busy with another page", "busy")]:
+        monkeypatch.setattr(atlas_mod._WORKER, "run", lambda expr, window, timeout, note=note: (None, note))
+        a = critical_points(CATALOG["monkey"])
+        assert a.degraded and a.degraded_reason == reason and note in a.notes
+        assert a.method == "newton" and not a.complete
+        # the Newton-only point is a little off (0, 0): still degenerate, with no escape direction
+        assert [p.kind for p in a.points] == ["degenerate"] and a.points[0].escape_direction is None
+        assert critical_points(CATALOG["monkey"]) is not a  # not cached: the next call tries again
+    monkeypatch.undo()
+    _assert_fresh_server_answers()
+    assert critical_points(CATALOG["monkey"]) is critical_points(CATALOG["monkey"])  # healthy: cached
+    # a real time-out is not cached either, and the worker comes back for the next call
+    slow = critical_points(CATALOG["lecture"], timeout=0.001)
+    assert slow.degraded and slow.degraded_reason == "timeout" and slow.method == "newton"
+    assert critical_points(CATALOG["lecture"], timeout=0.001) is not slow
+    assert not critical_points(CATALOG["lecture"]).degraded
+    # timeout 0 skips the algebra: degraded too; exact=False asks for Newton only: not degraded
+    assert critical_points(CATALOG["monkey"], timeout=0).degraded_reason == "skipped"
+    assert not critical_points(CATALOG["monkey"], exact=False).degraded
+
+
+def test_numerically_zero_eigenvalues_make_a_degenerate_point():
+    H = [[0.0, 3.8e-6], [3.8e-6, 0.0]]  # eigenvalues -3.8e-6 and +3.8e-6 (the report's "saddle")
+    for scale in (1.0, 7.55, 100.0):  # the Hessian's typical size over the window: O(1) .. O(100)
+        vals, _, kind = classify(H, scale=scale)
+        assert kind == "degenerate"
+        assert eigen_tolerance(vals, scale) == pytest.approx(1e-5 * scale)
+    assert classify([[0.0, -2.0], [-2.0, 0.0]], scale=26.0)[2] == "saddle"  # real curvature stays
+    assert classify([[1e-3, 0.0], [0.0, -1e-3]], scale=7.55)[2] == "saddle"
+    assert classify([[1e-5, 0.0], [0.0, 2.0]], scale=7.55)[2] == "degenerate"
+    monkey = CATALOG["monkey"]
+    scale = hessian_scale(monkey, monkey.window)
+    assert 1 < scale < 20
+    # the point the Newton search reported in issue 10
+    (p,) = atlas_mod._make_points(monkey, np.array([[-5.92e-8], [-6.26e-7]]), "newton", scale)
+    assert abs(p.eigenvalues[0]) > 1e-6  # larger than the old absolute tolerance...
+    assert p.kind == "degenerate" and p.escape_direction is None  # ...but zero at the surface's scale
+    assert p.zero_tol == pytest.approx(1e-5 * scale)
+    # the Newton search alone, at several scales of the surface
+    for k in (1, 30):
+        s = surfaces.parse(f"{k}*(x^3 - 3*x*y^2)")
+        a = critical_points(s, monkey.window, exact=False)
+        assert [q.kind for q in a.points] == ["degenerate"] and a.points[0].escape_direction is None
+        assert np.all(np.abs(a.points[0].eigenvalues) <= a.eig_tol)
+        assert a.eig_tol == pytest.approx(1e-5 * a.hessian_scale)
+
+
+def test_tiny_coordinates_of_exact_critical_points_are_reported_as_zero():
+    # the Newton search lands within 1e-21 of the lecture's saddle: the export must say (0, 0)
+    for sid in ("lecture", "saddle"):
+        a = critical_points(CATALOG[sid], exact=False)
+        o = a.nearest(0.0, 0.0)
+        assert (o.x, o.y) == (0.0, 0.0) and o.kind == "saddle"
+    # a critical point that is really off zero is not moved
+    s = surfaces.parse("(x - 1e-7)^2 + (y + 3e-9)^2")
+    (p,) = critical_points(s, (-1.0, 1.0, -1.0, 1.0)).points
+    assert (p.x, p.y) == pytest.approx((1e-7, -3e-9), rel=1e-6, abs=0)

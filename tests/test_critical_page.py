@@ -112,3 +112,53 @@ def test_typed_formula_and_chinese():
     at = run_page(surface="✎ Your formula", formula="x^2 - y^2 + 0.1*x^3", lang="zh")
     assert not at.exception and not at.error
     assert "鞍点" in page_text(at)
+
+
+# --- issue 10: numerically-zero curvature, degraded answers ----------------------------------
+def _worker_ready():
+    """Results, not start-up latency: the algebra worker is up (as app.py's warm_up makes it)."""
+    from surfaces import CATALOG
+    from surfaces import atlas as atlas_mod
+
+    booth = CATALOG["booth"]
+    reply, note = atlas_mod._WORKER.run(booth.expr, booth.window, 60.0)
+    assert reply is not None, note
+
+
+def _bound_cells(at) -> list[str]:
+    frame = at.dataframe[0].value
+    return [str(v) for v in frame[[c for c in frame.columns if "GD stable" in c][0]]]
+
+
+def test_monkey_preset_is_degenerate_with_no_stability_bound():
+    _worker_ready()
+    at = run_page(dict(PRESETS["critical_monkey"].params), preset="critical_monkey")
+    assert not at.exception and not at.warning
+    text = page_text(at)
+    assert "Kind: **degenerate (numerically" in text and "Kind: **saddle" not in text
+    assert "locally stable here only if" not in text  # no 2/λ_max from a zero eigenvalue
+    assert "No stability bound: the largest curvature" in text
+    assert re.search(r"an eigenvalue with \|λ\| ≤ [\d.e+-]+ counts as zero", text)  # the tolerance is stated
+    assert _bound_cells(at) == ["none (λ_max ≈ 0)"]
+    assert "No saddle point" in " ".join(i.value for i in at.info)  # no escape lab
+
+
+def test_degraded_atlas_is_marked_on_the_page(monkeypatch):
+    from surfaces import atlas as atlas_mod
+
+    atlas_mod.clear_cache()
+    monkeypatch.setattr(atlas_mod._WORKER, "run", lambda expr, window, timeout: (None, "exact algebra failed (boom)"))
+    at = run_page(dict(PRESETS["critical_monkey"].params), preset="critical_monkey")
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "exact algebra was not used" in warning and "numerical (Newton) search only" in warning
+    text = page_text(at)
+    assert "exact algebra failed (boom)" in text  # the engine's note, in "How they were found"
+    # the Newton point is a little off (0, 0) with eigenvalues ~1e-6: degenerate, no bound, no lab
+    assert "Kind: **degenerate (numerically" in text and "locally stable here only if" not in text
+    assert _bound_cells(at) == ["none (λ_max ≈ 0)"]
+    assert "No saddle point" in " ".join(i.value for i in at.info)
+    zh = run_page(dict(PRESETS["critical_monkey"].params), preset="critical_monkey", lang="zh")
+    assert "没有使用精确代数求解" in " ".join(w.value for w in zh.warning)
+    monkeypatch.undo()
+    atlas_mod.clear_cache()

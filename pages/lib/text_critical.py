@@ -58,6 +58,26 @@ CRITICAL = {
     "atlas_summary": ("{n} isolated critical point(s) found ({counts}) by {method} in {time:.2f} s.",
                       "共找到 {n} 个孤立 critical point（{counts}），方法：{method}，耗时 {time:.2f} 秒。"),
     "atlas_notes": ("How they were found", "查找过程说明"),
+    "degraded": (
+        "**The exact algebra was not used this time** ({why}): the points below come from a numerical (Newton) "
+        "search only, which can miss points and places a degenerate point only approximately. This answer is not "
+        "kept: rerun or reload the page to try the exact algebra again.",
+        "**这次没有使用精确代数求解**（{why}）：下面的点只来自数值（牛顿法）搜索，可能漏掉一些点，"
+        "退化点的位置也只是近似的。这个结果不会被缓存：重新运行或刷新页面即可再次尝试精确求解。",
+    ),
+    "degraded_busy": ("the algebra worker was busy with another page", "代数求解进程正忙于另一个页面"),
+    "degraded_starting": ("the algebra worker was still starting", "代数求解进程仍在启动"),
+    "degraded_timeout": ("it ran out of time", "求解超时"),
+    "degraded_failed": ("it failed", "求解失败"),
+    "degraded_skipped": ("it was switched off", "求解被关闭"),
+    "eig_tol": (
+        "Tolerance: an eigenvalue with |λ| ≤ {tol:.2g} counts as zero ({rel:g} × {scale:.3g}, the typical size of the "
+        "Hessian over the window). A point found numerically is only known to some precision, so a tinier eigenvalue "
+        "is not evidence of curvature: such a point is degenerate (numerically), with no stability bound and no escape direction.",
+        "容差：|λ| ≤ {tol:.2g} 的特征值视为零（{rel:g} × {scale:.3g}，即视窗内 Hessian 的典型大小）。"
+        "数值方法找到的点只有有限精度，更小的特征值不能说明存在曲率：这样的点是（数值上的）退化点，"
+        "没有稳定上限，也没有逃离方向。",
+    ),
     "no_points": ("No isolated critical point in this window.", "此视窗内没有孤立的 critical point。"),
     "curve_line": (
         "Dashed white line: a whole curve of critical points ({kind}, f = {f}) — e.g. the valley w1·w2 = 1 of the lecture's example.",
@@ -68,6 +88,7 @@ CRITICAL = {
     "col_lam1": ("λ₁", "λ₁"),
     "col_lam2": ("λ₂", "λ₂"),
     "col_bound": ("GD stable if η <", "GD 稳定条件 η <"),
+    "bound_zero": ("none (λ_max ≈ 0)", "无（λ_max ≈ 0）"),
     # inspector
     "inspect_at": ("Inspecting θ' = ({x:.3g}, {y:.3g})", "检查点 θ' = ({x:.3g}, {y:.3g})"),
     "kind_is": ("Kind: **{kind}**", "类型：**{kind}**"),
@@ -92,6 +113,11 @@ CRITICAL = {
                   "此处梯度下降局部稳定的条件是 η < 2/λ_max = **{bound:.4g}**。"),
     "stability_none": ("No positive eigenvalue: no learning-rate bound from curvature here.",
                        "没有正特征值：此处曲率不限制学习率。"),
+    "stability_zero": (
+        "No stability bound: the largest curvature λ_max = {lam:.2g} is zero within the tolerance {tol:.2g}, "
+        "so 2/λ_max would be meaningless here.",
+        "没有稳定上限：最大曲率 λ_max = {lam:.2g} 在容差 {tol:.2g} 内为零，此处 2/λ_max 没有意义。",
+    ),
     "taylor_title": ("Taylor model (dashed) vs the surface (colours)", "泰勒二次模型（虚线）与真实曲面（颜色）"),
     "taylor_caption": (
         "Where the dashed contours of the quadratic model follow the coloured ones, the second-order Taylor expansion is accurate.",
@@ -167,7 +193,8 @@ KIND_NAMES = {
     "minimum": ("local minimum", "local minimum（局部极小值）"),
     "maximum": ("local maximum", "local maximum（局部极大值）"),
     "saddle": ("saddle point", "saddle point（鞍点）"),
-    "degenerate": ("degenerate (Hessian test inconclusive)", "退化点（Hessian 判别失效）"),
+    "degenerate": ("degenerate (numerically: an eigenvalue is 0 within the tolerance)",
+                   "退化点（数值上：有特征值在容差内为 0）"),
     "minimum (non-isolated)": ("minima (non-isolated)", "极小值（非孤立）"),
     "maximum (non-isolated)": ("maxima (non-isolated)", "极大值（非孤立）"),
     "degenerate (non-isolated)": ("degenerate (non-isolated)", "退化点（非孤立）"),
