@@ -34,9 +34,11 @@ def _toy_paths():
     pts = np.column_stack([1 - t, 1 - t])
     diverging = np.column_stack([t, np.where(t < 0.5, t, np.inf)])
     loss = (pts**2).sum(1)
+    away = np.column_stack([t, 4 * t])  # leaves the window (y > 2) at step 16
     return [figures.PathView(name="GD", color="#0072B2", points=pts, loss=loss),
             figures.PathView(name="big lr", color="#D55E00", points=diverging, loss=(diverging**2).sum(1),
-                             status="diverged")]
+                             status="diverged"),
+            figures.PathView(name="away", color="#009E73", points=away, loss=away[:, 0] ** 2 - away[:, 1] ** 2)]
 
 
 def test_race_figure_draws_the_labels_it_is_given():
@@ -47,11 +49,20 @@ def test_race_figure_draws_the_labels_it_is_given():
     en_spec = figures.race_figure_spec(xs, ys, Z, _toy_paths(), log_scale=False, critical_points=crit)
     zh_spec = figures.race_figure_spec(xs, ys, Z, _toy_paths(), log_scale=False, critical_points=crit, labels=zh)
     en, cn = figure_words(en_spec), figure_words(zh_spec)
-    assert {"saddle", "minimum", "loss f(θ_t)", "step ", "step"} <= en
-    assert {"鞍点", "极小值", "损失 f(θ_t)", "第 ", "步数"} <= cn
+    assert {"saddle", "minimum", "step ", "step"} <= en
+    assert {"鞍点", "极小值", "第 ", "步数"} <= cn
     assert not (cn & EN_ONLY)
     diverged = [t["hovertemplate"] for t in zh_spec["data"] if t.get("name") == "big lr diverged"]
     assert diverged and "第 14 步后发散" in diverged[0]
+    # losses <= 0 (GD ends at exactly 0, "away" goes negative): the symmetric-log loss title, in zh too
+    assert "loss f(θ_t), symmetric log: linear within ±10<sup>-3</sup>" in en
+    assert "损失 f(θ_t)，对称对数坐标：±10<sup>-3</sup> 内为线性" in cn
+    # the path that leaves the window: its note and its edge marker's hover speak the language
+    unwrap = lambda words: {w.replace("<br>", " ") for w in words}  # noqa: E731  (notes wrap at ~44 characters)
+    assert "away 在第 16 步离开视窗（边缘的 ▲ 指向它）" in unwrap(cn)
+    assert "away left the window at step 16 (▲ on the edge points to it)" in unwrap(en)
+    (head,) = zh_spec["layout"]["meta"]["edge_traces"]
+    assert "在第 %{customdata[0]} 步离开视窗" in zh_spec["data"][head]["hovertemplate"][1]
     # only words change: the same traces, frames and data
     assert len(en_spec["data"]) == len(zh_spec["data"]) and en_spec["frames"] == zh_spec["frames"]
 

@@ -10,12 +10,16 @@ Why the 2D view looks the way it does (see docs/notes reference section 3):
   sends them as base64 binary. This keeps the payload ~linear in steps, not quadratic.
 - Side panels (loss, lr, per-coordinate effective step, gradient norm) are subplots of the
   SAME figure, so the same frames drive their cursors.
+- No scale hides a finite value: losses <= 0 on the log loss axis switch it to a symmetric log;
+  log colours that would flatten the surface give way to linear ones; a head outside the window
+  gets an edge marker (see :func:`race_figure`).
 - Same inputs -> byte-identical ``fig.to_json()`` (Streamlit hashes the figure; cache it).
 
 Render with ``st.plotly_chart(fig, key=..., theme=None)`` so the projector styling is kept.
 
 Public API: :class:`PathView`, :data:`PALETTE`, :func:`frame_steps`, :func:`surface_image`,
-:func:`iso_line_trace`, :func:`colorbar_trace`, :func:`race_figure`, :func:`surface_3d_figure`,
+:func:`iso_line_trace`, :func:`colorbar_trace`, :func:`colour_scale_is_log`,
+:func:`log_colour_hides_structure`, :func:`race_figure`, :func:`surface_3d_figure`,
 :func:`schedule_figure`, :func:`naive_race_figure` (benchmark baseline only).
 
 Fast path for pages: :func:`race_figure_spec`, :func:`surface_3d_figure_spec`,
@@ -32,6 +36,7 @@ import base64
 import gc
 import hashlib
 import math
+import textwrap
 import threading
 from binascii import b2a_base64
 from collections import OrderedDict
@@ -237,10 +242,11 @@ def surface_image(xs, ys, Z, log_scale: bool, colorscale="Viridis") -> str:
     """The surface as a ``data:image/png;base64,...`` URI, row 0 = top (largest y).
 
     Colour = :func:`pages.lib._fig_raster.colour_values`: linear f, or with ``log_scale``
-    ``log10(f - f_min + delta)``, ``delta = 1e-6 (f_max - f_min)`` over the finite grid values.
+    ``log10(f - f_min + delta)``, ``delta = 1e-6 (f_max - f_min)`` over the finite grid values,
+    unless log would hide the surface's structure (:func:`colour_scale_is_log`: then linear).
     NaN/inf cells are transparent (the plot background shows through).
     """
-    C, _, _ = colour_values(Z, log_scale)
+    C, _, _ = colour_values(Z, colour_scale_is_log(Z, log_scale))
     cmin, cmax = _crange(C)
     return png_data_uri(rgba_image(C, cmin, cmax, colorscale))
 
@@ -251,6 +257,51 @@ def _crange(C: np.ndarray) -> tuple[float, float]:
         return 0.0, 1.0
     lo, hi = float(fin.min()), float(fin.max())
     return (lo, hi) if hi > lo else (lo - 0.5, lo + 0.5)
+
+
+LOG_COLOUR_MIN_SHARE = 0.75  # log colours must spread the window at least 3/4 as evenly as linear ones
+_SPREAD_BINS = 64
+
+
+def _colour_spread(C: np.ndarray) -> float:
+    """How evenly the finite values of C fill their colour range: entropy of a 64-bin histogram
+    over [min, max], normalised to [0, 1] (1 = every colour used equally, 0 = one colour)."""
+    fin = np.asarray(C, dtype=float)
+    fin = fin[np.isfinite(fin)]
+    if fin.size < 2:
+        return 0.0
+    lo, hi = float(fin.min()), float(fin.max())
+    if not hi > lo:
+        return 0.0
+    counts = np.histogram(fin, bins=_SPREAD_BINS, range=(lo, hi))[0]
+    p = counts[counts > 0] / fin.size
+    return float(-(p * np.log(p)).sum() / math.log(_SPREAD_BINS))
+
+
+def log_colour_hides_structure(Z) -> bool:
+    """True when a log colour scale would crowd the window into a few colours.
+
+    The log scale (:func:`pages.lib._fig_raster.colour_values`) spends ~6 decades of the colour
+    bar just above the grid minimum. That suits a loss with a large dynamic range (Rosenbrock,
+    Himmelblau: most of the window is far above the minimum, and log separates the valley
+    floor), but on a surface whose values are spread evenly (``sin(x)*cos(y)``, a saddle) most
+    cells land in the top decade: maxima, saddles and slopes all turn the same yellow. Rule:
+    log hides structure when its :func:`_colour_spread` is below LOG_COLOUR_MIN_SHARE times the
+    linear scale's."""
+    Z = np.asarray(Z, dtype=float)
+    return _colour_spread(colour_values(Z, True)[0]) < LOG_COLOUR_MIN_SHARE * _colour_spread(Z)
+
+
+def colour_scale_is_log(Z, log_scale: bool) -> bool:
+    """The colour scale every surface view draws: log only when asked for AND it does not hide
+    structure (:func:`log_colour_hides_structure`); otherwise linear, labelled "(linear)"."""
+    return bool(log_scale) and not log_colour_hides_structure(Z)
+
+
+def _colour_title(title: str, requested_log: bool, log_scale: bool) -> str:
+    if log_scale:
+        return title + " (log)"
+    return title + " (linear)" if requested_log else title
 
 
 def _iso_levels(cmin: float, cmax: float, n: int = 12) -> np.ndarray:
@@ -266,6 +317,8 @@ class _SurfaceLayers:
     cmax: float
     zmin: float
     delta: float
+    log_scale: bool  # the scale drawn (see colour_scale_is_log)
+    requested_log: bool
     image: str
     iso_x: np.ndarray  # float32, read-only
     iso_y: np.ndarray
@@ -279,7 +332,8 @@ _LAYER_LOCK = threading.Lock()
 
 
 def _surface_layers(xs, ys, Z, log_scale: bool, colorscale="Viridis", n_levels: int = 12) -> _SurfaceLayers:
-    """Image, iso-lines and colour range of a grid, memoised on a digest of its bytes (LRU, 16)."""
+    """Image, iso-lines and colour range of a grid, memoised on a digest of its bytes (LRU, 16).
+    ``log_scale`` is the scale asked for; ``layers.log_scale`` the one drawn (:func:`colour_scale_is_log`)."""
     xs = np.ascontiguousarray(xs, dtype=float)
     ys = np.ascontiguousarray(ys, dtype=float)
     Z = np.ascontiguousarray(Z, dtype=float)
@@ -293,14 +347,15 @@ def _surface_layers(xs, ys, Z, log_scale: bool, colorscale="Viridis", n_levels: 
         if hit is not None:
             _LAYER_CACHE.move_to_end(key)
             return hit
-    C, zmin, delta = colour_values(Z, log_scale)
+    drawn_log = colour_scale_is_log(Z, log_scale)
+    C, zmin, delta = colour_values(Z, drawn_log)
     cmin, cmax = _crange(C)
     lx, ly = iso_lines(xs, ys, C, _iso_levels(cmin, cmax, n_levels))
     lx, ly = lx.astype(np.float32), ly.astype(np.float32)
     lx.flags.writeable = False
     ly.flags.writeable = False
-    layers = _SurfaceLayers(cmin, cmax, zmin, delta, png_data_uri(rgba_image(C, cmin, cmax, colorscale)),
-                            lx, ly, _typed(lx), _typed(ly))
+    layers = _SurfaceLayers(cmin, cmax, zmin, delta, drawn_log, bool(log_scale),
+                            png_data_uri(rgba_image(C, cmin, cmax, colorscale)), lx, ly, _typed(lx), _typed(ly))
     with _LAYER_LOCK:
         _LAYER_CACHE[key] = layers
         while len(_LAYER_CACHE) > _LAYER_CACHE_SIZE:
@@ -338,7 +393,8 @@ def _fmt(v: float) -> str:
 
 
 def _colorbar_spec(cmin: float, cmax: float, zmin: float, delta: float, log_scale: bool, colorscale="Viridis",
-                   x: float = 1.0, len_: float = 1.0, y: float = 0.5, font_size: int = 14, title: str = "f") -> dict:
+                   x: float = 1.0, len_: float = 1.0, y: float = 0.5, font_size: int = 14, title: str = "f",
+                   requested_log: bool | None = None) -> dict:
     if log_scale:
         tickvals, ticktext = _log_ticks(cmin, cmax, zmin, delta)
     else:
@@ -352,17 +408,21 @@ def _colorbar_spec(cmin: float, cmax: float, zmin: float, delta: float, log_scal
                    "colorbar": {"x": x, "xanchor": "left", "y": y, "yanchor": "middle", "len": len_, "thickness": 14,
                                 "outlinewidth": 0, "tickvals": tickvals, "ticktext": ticktext,
                                 "tickfont": {"size": font_size - 2},
-                                "title": {"text": title + (" (log)" if log_scale else ""), "side": "top",
+                                "title": {"text": _colour_title(title, log_scale if requested_log is None
+                                                                else requested_log, log_scale), "side": "top",
                                           "font": {"size": font_size - 1}}}},
     }
 
 
 def colorbar_trace(Z, log_scale: bool, colorscale="Viridis", x: float = 1.0, len_: float = 1.0,
                    y: float = 0.5, font_size: int = 14, title: str = "f") -> go.Scatter:
-    """An invisible scatter whose colour bar matches the image; tick labels show f values."""
-    C, zmin, delta = colour_values(Z, log_scale)
+    """An invisible scatter whose colour bar matches the image; tick labels show f values.
+    Log only where :func:`colour_scale_is_log` keeps it (title "f (linear)" when it did not)."""
+    drawn_log = colour_scale_is_log(Z, log_scale)
+    C, zmin, delta = colour_values(Z, drawn_log)
     cmin, cmax = _crange(C)
-    return _trace(_colorbar_spec(cmin, cmax, zmin, delta, log_scale, colorscale, x, len_, y, font_size, title))
+    return _trace(_colorbar_spec(cmin, cmax, zmin, delta, drawn_log, colorscale, x, len_, y, font_size, title,
+                                 requested_log=bool(log_scale)))
 
 
 def _log_ticks(cmin: float, cmax: float, zmin: float, delta: float, max_ticks: int = 7):
@@ -460,6 +520,90 @@ def _positive(a: np.ndarray) -> np.ndarray:
         return np.where(np.isfinite(a) & (a > 0), a, np.nan)
 
 
+SYMLOG_DECADES = 8.0  # each side of the symmetric-log loss axis shows at least this many decades
+
+
+def _symlog_constant(arrays) -> float | None:
+    """The linear half-width c of the symmetric-log loss axis, or None when no finite value is
+    <= 0 (then the plain log axis shows every finite value).
+
+    c = the smaller over the two signs of max(smallest nonzero |f|, largest |f| * 1e-8), rounded
+    down to a power of ten: each side keeps its own decades (a loss that dives to -1e10 does not
+    flatten the positive descent before it), and values with |f| < c are drawn linearly."""
+    vals = [np.asarray(a, dtype=float) for a in arrays]
+    vals = [a[np.isfinite(a)] for a in vals]
+    allv = np.concatenate(vals) if vals else np.zeros(0)
+    if allv.size == 0 or (allv > 0).all():
+        return None
+    sides = []
+    for side in (allv[allv > 0], -allv[allv < 0]):
+        if side.size:
+            sides.append(max(float(side.min()), float(side.max()) * 10.0**-SYMLOG_DECADES))
+    c = min(sides) if sides else 1.0
+    c = 10.0 ** math.floor(math.log10(c)) if c > 0 and math.isfinite(c) else 1.0
+    return c if c > 0 else np.finfo(float).tiny  # 10**k underflows below ~1e-323
+
+
+def _symlog(a, c: float) -> np.ndarray:
+    """``sign(f) log10(1 + |f| / c)``: monotone, finite for every finite f (NaN for non-finite)."""
+    a = np.asarray(a, dtype=float)
+    with np.errstate(all="ignore"):
+        t = np.sign(a) * np.log10(1.0 + np.abs(a) / c)
+    return np.where(np.isfinite(a) & np.isfinite(t), t, np.nan)
+
+
+def _symlog_range(arrays, c: float) -> tuple[float, float]:
+    """Axis range that shows EVERY finite value of arrays on the symmetric-log axis."""
+    vals = [_symlog(a, c) for a in arrays]
+    vals = [v[np.isfinite(v)] for v in vals]
+    vals = [v for v in vals if v.size]
+    if not vals:
+        return -1.0, 1.0
+    allv = np.concatenate(vals)
+    lo, hi = float(allv.min()), float(allv.max())
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.5, hi + 0.5
+    pad = 0.05 * (hi - lo)
+    return lo - pad, hi + pad
+
+
+def _tick_text(f: float) -> str:
+    if f == 0:
+        return "0"
+    a, sign = abs(f), "−" if f < 0 else ""
+    if 0.1 <= a <= 100:
+        return sign + f"{a:g}"
+    return f"{sign}10<sup>{round(math.log10(a))}</sup>"
+
+
+def _symlog_ticks(lo: float, hi: float, c: float, min_gap: float = 0.2, max_ticks: int = 4):
+    """Ticks of the symmetric-log axis at 0 and +-10**k (k >= log10 c), labelled with the TRUE f.
+    Greedy: 0, then the largest |f| of each side, then smaller decades, each kept only if it is
+    at least ``min_gap`` of the axis height away from the ticks kept (a panel is ~100 px high)."""
+    k0 = round(math.log10(c))
+    sides = []
+    for sign in (1.0, -1.0):
+        side = []
+        k = k0
+        while True:
+            f = sign * 10.0**k
+            t = float(_symlog(f, c))
+            if not math.isfinite(t) or not lo <= t <= hi:
+                break
+            side.append((t, f))
+            k += 1
+        sides.append(side[::-1])  # largest |f| first
+    candidates = [(0.0, 0.0)] if lo <= 0.0 <= hi else []
+    for i in range(max(len(sides[0]), len(sides[1]))):
+        candidates += [side[i] for side in sides if i < len(side)]
+    kept: list[tuple[float, float]] = []
+    for t, f in candidates:
+        if len(kept) < max_ticks and all(abs(t - u) >= min_gap * (hi - lo) for u, _ in kept):
+            kept.append((t, f))
+    kept.sort()
+    return [t for t, _ in kept], [_tick_text(f) for _, f in kept]
+
+
 def _hover(name: str) -> str:
     # step = point index: no step array needs to be sent; customdata = loss
     return (f"<b>{name}</b><br>step %{{pointNumber}}<br>x %{{x:.4g}}<br>y %{{y:.4g}}"
@@ -501,6 +645,61 @@ def _head_trail(p: PathView, step: int, trail: int):
     return seg[:, 0].copy(), seg[:, 1].copy(), p.points[h : h + 1, 0].copy(), p.points[h : h + 1, 1].copy()
 
 
+class _Edges:
+    """Where a path's head is outside the plotted window (see :func:`_edge_states`)."""
+
+    def __init__(self, pts: np.ndarray, outside: np.ndarray, ex, ey, angle, k):
+        self.pts, self.outside, self.ex, self.ey, self.angle, self.k = pts, outside, ex, ey, angle, k
+        self.first_exit = int(k[int(np.argmax(outside))])
+
+    def get(self, h: int) -> tuple | None:
+        """(edge x, edge y, angle, exit step k, x_k, y_k) with the head at index h, None if inside."""
+        if not self.outside[h]:
+            return None
+        k = int(self.k[h])
+        return (float(self.ex[h]), float(self.ey[h]), int(self.angle[h]), k,
+                float(self.pts[k, 0]), float(self.pts[k, 1]))
+
+
+def _edge_states(p: PathView, window: Window) -> _Edges | None:
+    """Where a path's head is outside the plotted window, for every index h the head can take,
+    or None if it never leaves. The edge point is the head clamped onto the window's border;
+    its angle (degrees clockwise from up, Plotly's ``marker.angle``) points a triangle from there
+    towards the head; k is the first step of the current excursion (the head left the window at
+    step k, at (x_k, y_k)). Vectorised: a 5000-step path costs well under a millisecond."""
+    xmin, xmax, ymin, ymax = window
+    cap = _head_index(p, p.n_steps)
+    pts = p.points[: cap + 1]
+    x, y = pts[:, 0], pts[:, 1]
+    with np.errstate(invalid="ignore"):
+        inside = (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
+        outside = np.isfinite(pts).all(axis=1) & ~inside
+        if not outside.any():
+            return None
+        sx = (x > xmax).astype(int) - (x < xmin).astype(int)
+        sy = (y > ymax).astype(int) - (y < ymin).astype(int)
+    angle = np.rint(np.degrees(np.arctan2(sx, sy))).astype(int)
+    last_in = np.maximum.accumulate(np.where(inside, np.arange(cap + 1), -1))
+    return _Edges(pts, outside, np.clip(x, xmin, xmax), np.clip(y, ymin, ymax), angle, last_in + 1)
+
+
+def _edge_customdata(h: int, head: tuple[float, float], state: tuple | None) -> list:
+    """customdata of a head trace with an edge point: row 0 (the head) unused, row 1 =
+    [k, x_k, y_k, h, head x, head y] for the hover "left the window at step k (x_k, y_k)"."""
+    if state is None:
+        return [None, None]
+    _, _, _, k, xk, yk = state
+    return [None, [k, _num(xk), _num(yk), int(h), _num(head[0]), _num(head[1])]]
+
+
+def _num(v: float) -> float | None:
+    return float(f"{v:.6g}") if math.isfinite(v) else None  # JSON has no NaN
+
+
+def _edge_note(p: PathView, edges: _Edges, words: Mapping[str, str]) -> str:
+    return words["left_window_note"].format(name=p.name, k=edges.first_exit)
+
+
 PANELS = (  # (key, title, axis suffix); the title is the English default of FIGURE_LABELS[key]
     ("loss", "loss f(θ_t)", 2),
     ("lr", "learning rate η_t", 3),
@@ -516,6 +715,10 @@ FIGURE_LABELS = {
     "step_axis": "step",
     "slider": "step ",
     "diverged": "diverged after step {k}",
+    "loss_symlog": "loss f(θ_t), symmetric log: linear within ±{c}",
+    "left_window": "left the window at step {k}",
+    "left_window_note": "{name} left the window at step {k} (▲ on the edge points to it)",
+    "colour_linear": "Linear colours: a log scale would flatten this surface",
     "minimum": "minimum",
     "maximum": "maximum",
     "saddle": "saddle",
@@ -563,6 +766,13 @@ def race_figure(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window
     indices (also split as ``meta["trail_traces"]``, ``["head_traces"]``, ``["cursor_traces"]``),
     ``meta["frame_steps"]`` the step of each frame (frame names are the step numbers).
 
+    Nothing finite is hidden (issue 10): a log loss panel with a loss <= 0 becomes a symmetric-log
+    axis (ticks and hover show the true loss); a log colour scale that would crowd the surface
+    into a few colours is drawn linear (:func:`colour_scale_is_log`, with a note); and a path
+    whose head leaves the window gets an edge marker: its head trace carries a SECOND point, the
+    head clamped onto the window's border (a triangle pointing at the head, NaN while the head is
+    inside), listed in ``meta["edge_traces"]``, plus a note on the map saying when it left.
+
     Frame data arrays are float32 base64 typed-array specs. With ``fast_frames`` (default) the
     frames skip plotly.py validation: inspect them with ``fig.to_plotly_json()["frames"]``, not
     ``fig.frames[k].data`` (see :func:`_attach_frames`).
@@ -600,8 +810,12 @@ def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critic
     cbar_x = main_dom[1] + 0.01
     panel_dom = (0.73, 1.0)
     top = 0.90  # leave room for the legend above
-    traces: list[dict] = [_colorbar_spec(layers.cmin, layers.cmax, layers.zmin, layers.delta, log_scale, colorscale,
-                                         x=cbar_x, len_=top, y=top / 2, font_size=st["font"])]
+    traces: list[dict] = [_colorbar_spec(layers.cmin, layers.cmax, layers.zmin, layers.delta, layers.log_scale,
+                                         colorscale, x=cbar_x, len_=top, y=top / 2, font_size=st["font"],
+                                         requested_log=layers.requested_log)]
+    notes = [words["colour_linear"]] if layers.requested_log and not layers.log_scale else []
+    edges = [_edge_states(p, (xmin, xmax, ymin, ymax)) for p in paths]
+    notes += [_edge_note(p, e, words) for p, e in zip(paths, edges) if e is not None]
     traces.append(_iso_spec(layers, enc, width=st["iso"]))
     traces += _critical_specs(critical_points, st["crit"], enc, labels=words)
 
@@ -622,52 +836,122 @@ def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critic
                 "hovertemplate": f"<b>{p.name}</b> {words['diverged'].format(k=k)}<extra></extra>"})
 
     panel_ranges: dict[str, tuple[float, float]] = {}
+    # Each panel's y axis: "log", "linear", or ("symlog", c) for a log loss axis that would
+    # otherwise drop losses <= 0 (every finite loss stays visible; hover shows the true loss).
+    axis_kinds: dict[str, object] = {"loss": "log" if log_loss else "linear", "lr": "linear", "step": "log",
+                                     "grad": "log"}
     if panels:
+        c = _symlog_constant([p.loss for p in paths]) if log_loss else None
+        if c is not None:
+            axis_kinds["loss"] = ("symlog", c)
         series = {
-            "loss": [(p, None, _positive(p.loss) if log_loss else p.loss) for p in paths],
+            "loss": [(p, None, _positive(p.loss) if axis_kinds["loss"] == "log" else p.loss) for p in paths],
             "lr": [(p, None, p.lr) for p in paths],
             "step": [(p, d, _positive(np.abs(p.effective_step[:, k])))
                      for p in paths for k, d in ((0, "solid"), (1, "dot"))],
             "grad": [(p, None, _positive(p.grad_norm)) for p in paths],
         }
-        log_axes = {"loss": log_loss, "lr": False, "step": True, "grad": True}
         for key, _, ax in PANELS:
             arrs = [a for _, _, a in series[key]]
-            panel_ranges[key] = _log_range(arrs) if log_axes[key] else _lin_range(arrs)
+            kind = axis_kinds[key]
+            if kind == "log":
+                panel_ranges[key] = _log_range(arrs)
+            elif kind == "linear":
+                panel_ranges[key] = _lin_range(arrs)
+            else:
+                panel_ranges[key] = _symlog_range(arrs, kind[1])
             for p, dash, a in series[key]:
-                traces.append({
+                trace = {
                     "type": "scatter", "x0": 0, "dx": 1, "y": enc(_f4(a)), "mode": "lines",
                     "line": {"color": p.color, "width": st["panel"], "dash": dash or "solid"}, "legendgroup": p.name,
                     "name": p.name, "showlegend": False, "xaxis": f"x{ax}", "yaxis": f"y{ax}",
-                    "hovertemplate": f"<b>{p.name}</b> step %{{x:d}}: %{{y:.3g}}<extra></extra>"})
+                    "hovertemplate": f"<b>{p.name}</b> step %{{x:d}}: %{{y:.3g}}<extra></extra>"}
+                if isinstance(kind, tuple):  # drawn at symlog(f); the hover shows f itself
+                    trace.update(y=enc(_f4(_symlog(a, kind[1]))), customdata=enc(_f4(a)),
+                                 hovertemplate=f"<b>{p.name}</b> step %{{x:d}}: %{{customdata:.4g}}<extra></extra>")
+                traces.append(trace)
 
     # animated traces: trail + head per path, one cursor per panel
+    # A path whose head is outside the window: its head trace gets a SECOND point, the edge
+    # marker (NaN while the head is inside), so the animated traces keep their layout.
     first_anim = len(traces)
-    for p, (px, py) in zip(paths, cols):
+    for p, (px, py), edge in zip(paths, cols, edges):
         h = _head_index(p, 0)
         a = max(0, h - trail)
         traces.append({"type": "scatter", "x": enc(px[a : h + 1]), "y": enc(py[a : h + 1]), "mode": "lines",
                        "line": {"color": p.color, "width": st["trail"]}, "legendgroup": p.name, "name": p.name,
                        "showlegend": False, "hoverinfo": "skip"})
-        traces.append({"type": "scatter", "x": enc(px[h : h + 1]), "y": enc(py[h : h + 1]), "mode": "markers",
-                       "legendgroup": p.name, "name": p.name, "showlegend": False, "cliponaxis": False,
-                       "marker": {"symbol": p.marker, "size": st["head"], "color": p.color,
-                                  "line": {"color": "black", "width": 1.5}},
-                       "hovertemplate": f"<b>{p.name}</b> (%{{x:.4g}}, %{{y:.4g}})<extra></extra>"})
+        head_hover = f"<b>{p.name}</b> (%{{x:.4g}}, %{{y:.4g}})<extra></extra>"
+        head = {"type": "scatter", "x": enc(px[h : h + 1]), "y": enc(py[h : h + 1]), "mode": "markers",
+                "legendgroup": p.name, "name": p.name, "showlegend": False, "cliponaxis": False,
+                "marker": {"symbol": p.marker, "size": st["head"], "color": p.color,
+                           "line": {"color": "black", "width": 1.5}},
+                "hovertemplate": head_hover}
+        if edge is not None:
+            ex, ey, angle, cd = _edge_point(edge, h, px, py)
+            edge_hover = (f"<b>{p.name}</b> " + words["left_window"].format(k="%{customdata[0]}")
+                          + " (%{customdata[1]:.4g}, %{customdata[2]:.4g})<br>" + words["step_axis"]
+                          + " %{customdata[3]}: (%{customdata[4]:.4g}, %{customdata[5]:.4g})<extra></extra>")
+            head.update(x=enc(_f4([px[h], ex])), y=enc(_f4([py[h], ey])), customdata=cd,
+                        hovertemplate=[head_hover, edge_hover])
+            head["marker"].update(symbol=[p.marker, "triangle-up"], angle=[0, angle],
+                                  size=[st["head"], round(1.3 * st["head"], 2)])
+        traces.append(head)
     if panels:
         for key, _, ax in PANELS:
             lo, hi = panel_ranges[key]
-            log_ax = key in ("step", "grad") or (key == "loss" and log_loss)
+            log_ax = axis_kinds[key] == "log"
             cy = np.array([10**lo, 10**hi] if log_ax else [lo, hi])
             traces.append({"type": "scatter", "x": enc(np.zeros(2, dtype=np.float32)), "y": enc(_f4(cy)),
                            "mode": "lines", "line": {"color": "#444", "width": 1.2}, "hoverinfo": "skip",
                            "showlegend": False, "name": "step cursor", "xaxis": f"x{ax}", "yaxis": f"y{ax}"})
     anim_idx = list(range(first_anim, len(traces)))
 
-    frames = _race_frames(paths, cols, steps, trail, panels, anim_idx)
-    layout = _race_layout(xs, ys, layers, (xmin, xmax, ymin, ymax), steps, st, panels, panel_ranges, log_loss,
+    frames = _race_frames(paths, cols, steps, trail, panels, anim_idx, edges)
+    layout = _race_layout(xs, ys, layers, (xmin, xmax, ymin, ymax), steps, st, panels, panel_ranges, axis_kinds,
                           main_dom, panel_dom, top, height, xlabel, ylabel, title, anim_idx, len(paths), words)
+    if notes:  # what the figure cannot show by itself, in the page's language, in a corner of the map
+        layout.setdefault("annotations", []).append(
+            _note_annotation(notes, paths, edges, (xmin, xmax, ymin, ymax), st["small"]))
+    edge_heads = [layout["meta"]["head_traces"][i] for i, e in enumerate(edges) if e is not None]
+    if edge_heads:
+        layout["meta"]["edge_traces"] = edge_heads
     return {"data": traces, "layout": layout, "frames": frames} if frames else {"data": traces, "layout": layout}
+
+
+NOTE_WIDTH = 44  # characters per line of a note on the map (it must fit a narrow column)
+
+
+def _note_annotation(notes, paths, edges, window: Window, font_size: float) -> dict:
+    """One box of notes inside the map, in the corner whose box covers the fewest path points
+    (an edge marker counts 100) -- bottom left when several tie; each note wrapped at NOTE_WIDTH
+    characters. The box size is estimated in fractions of the map (no text metrics here)."""
+    xmin, xmax, ymin, ymax = window
+    lines = [line for note in notes for line in textwrap.wrap(note, NOTE_WIDTH)]
+    box_w = min(1.0, 0.62 * max(len(line) for line in lines) / NOTE_WIDTH)
+    box_h = min(1.0, 0.045 * len(lines) + 0.02)
+
+    def unit(x, y):  # window coordinates -> [0, 1]^2 (NaN and far-away points fall outside)
+        return (np.asarray(x, dtype=float) - xmin) / (xmax - xmin), (np.asarray(y, dtype=float) - ymin) / (ymax - ymin)
+
+    heads = [p.points[: _head_index(p, p.n_steps) + 1] for p in paths]
+    u, v = unit(*np.concatenate(heads).T) if heads else unit([], [])
+    marks = [unit(e.ex[e.outside], e.ey[e.outside]) for e in edges if e is not None]
+    mu, mv = (np.concatenate([m[0] for m in marks]), np.concatenate([m[1] for m in marks])) if marks else unit([], [])
+
+    def covered(a, b, x_side, y_side) -> int:
+        with np.errstate(invalid="ignore"):
+            in_u = (a >= 0) & (a <= box_w) if x_side == "left" else (a >= 1 - box_w) & (a <= 1)
+            in_v = (b >= 0) & (b <= box_h) if y_side == "bottom" else (b >= 1 - box_h) & (b <= 1)
+        return int((in_u & in_v).sum())
+
+    corners = (("left", "bottom"), ("right", "bottom"), ("left", "top"), ("right", "top"))
+    x_side, y_side = min(corners, key=lambda c: covered(u, v, *c) + 100 * covered(mu, mv, *c))  # first on ties
+    return {"text": "<br>".join(lines), "xref": "x domain", "yref": "y domain",
+            "x": 0.01 if x_side == "left" else 0.99, "y": 0.01 if y_side == "bottom" else 0.99,
+            "xanchor": x_side, "yanchor": y_side, "align": x_side, "showarrow": False,
+            "bgcolor": "rgba(255,255,255,0.85)", "bordercolor": "#888", "borderwidth": 1,
+            "font": {"size": font_size, "color": "#222"}}
 
 
 def _f4_bytes(b: bytes) -> dict:
@@ -675,14 +959,26 @@ def _f4_bytes(b: bytes) -> dict:
     return {"dtype": "f4", "bdata": b2a_base64(b, newline=False).decode("ascii")}
 
 
-def _race_frames(paths, cols, steps, trail, panels, anim_idx) -> list[dict]:
+def _edge_point(edge: _Edges, h: int, px, py) -> tuple[float, float, int, list]:
+    """(edge x, edge y, angle, customdata) of the edge marker with the head at index h (NaN, no
+    data when the head is inside the window)."""
+    state = edge.get(h)
+    if state is None:
+        return math.nan, math.nan, 0, _edge_customdata(h, (px[h], py[h]), None)
+    return state[0], state[1], state[2], _edge_customdata(h, (float(px[h]), float(py[h])), state)
+
+
+def _race_frames(paths, cols, steps, trail, panels, anim_idx, edges=None) -> list[dict]:
     """One frame per step in ``steps``: for each path its trail and head (float32 typed arrays),
     then the panel cursors at x = step. The hot loop of the spec (thousands of tiny arrays):
     base64 straight from byte slices of each path's float32 columns; a state shared by several
-    frames (a path that stopped) is encoded once and shared."""
+    frames (a path that stopped) is encoded once and shared. A path with ``edges[i]`` (its head
+    leaves the window) has a two-point head: the head and its edge marker (with its angle and
+    hover data), NaN while the head is inside."""
     steps_list = [int(s) for s in steps]
+    edges = edges or [None] * len(paths)
     per_path = []
-    for p, (px, py) in zip(paths, cols):
+    for p, (px, py), edge in zip(paths, cols, edges):
         cap = min(p.stop_step, p.n_steps, p.last_finite)  # = _head_index(p, s) for every s
         xb, yb = px.tobytes(), py.tobytes()
         memo: dict[int, tuple[dict, dict]] = {}
@@ -693,8 +989,12 @@ def _race_frames(paths, cols, steps, trail, panels, anim_idx) -> list[dict]:
             if pair is None:
                 a = 4 * max(0, h - trail)
                 e = 4 * (h + 1)
-                pair = ({"type": "scatter", "x": _f4_bytes(xb[a:e]), "y": _f4_bytes(yb[a:e])},
-                        {"type": "scatter", "x": _f4_bytes(xb[e - 4 : e]), "y": _f4_bytes(yb[e - 4 : e])})
+                head = {"type": "scatter", "x": _f4_bytes(xb[e - 4 : e]), "y": _f4_bytes(yb[e - 4 : e])}
+                if edge is not None:
+                    ex, ey, angle, cd = _edge_point(edge, h, px, py)
+                    head = {"type": "scatter", "x": _b64([px[h], ex]), "y": _b64([py[h], ey]), "customdata": cd,
+                            "marker": {"angle": [0, angle]}}
+                pair = ({"type": "scatter", "x": _f4_bytes(xb[a:e]), "y": _f4_bytes(yb[a:e])}, head)
                 memo[h] = pair
             states.append(pair)
         per_path.append(states)
@@ -711,7 +1011,7 @@ def _race_frames(paths, cols, steps, trail, panels, anim_idx) -> list[dict]:
     return frames
 
 
-def _race_layout(xs, ys, layers: _SurfaceLayers, window, steps, st, panels, panel_ranges, log_loss, main_dom,
+def _race_layout(xs, ys, layers: _SurfaceLayers, window, steps, st, panels, panel_ranges, axis_kinds, main_dom,
                  panel_dom, top, height, xlabel, ylabel, title, anim_idx, n_paths, words=FIGURE_LABELS) -> dict:
     xmin, xmax, ymin, ymax = window
     x0, x1 = _cell_extent(xs)
@@ -759,14 +1059,20 @@ def _race_layout(xs, ys, layers: _SurfaceLayers, window, steps, st, panels, pane
         for r, (key, _, ax) in enumerate(PANELS):
             y_hi = round(top - r * (h + gap), 6)
             y_lo = round(max(0.0, y_hi - h), 6)
-            log_ax = key in ("step", "grad") or (key == "loss" and log_loss)
+            kind = axis_kinds[key]
+            log_ax = kind == "log"
             layout[f"xaxis{ax}"] = {**axis_common(), "domain": list(panel_dom), "anchor": f"y{ax}",
                                     "range": [0, max(last_step, 1.0)], "showticklabels": (r == n - 1),
                                     "title": {"text": words["step_axis"], "standoff": 2} if r == n - 1 else {"standoff": 2}}
             layout[f"yaxis{ax}"] = {**axis_common(), "domain": [y_lo, y_hi], "anchor": f"x{ax}",
                                     "range": list(panel_ranges[key]), "type": "log" if log_ax else "linear",
                                     "nticks": 4, "exponentformat": "power" if log_ax else "B"}
-            annotations.append({"text": words[key], "xref": "paper", "yref": "paper", "x": panel_dom[0], "y": y_hi,
+            panel_title = words[key]
+            if isinstance(kind, tuple):  # symmetric log: ticks at 0 and +-10**k, labelled with f itself
+                tv, tt = _symlog_ticks(*panel_ranges[key], kind[1])
+                layout[f"yaxis{ax}"].update(tickmode="array", tickvals=tv, ticktext=tt)
+                panel_title = words["loss_symlog"].format(c=_tick_text(kind[1]))
+            annotations.append({"text": panel_title, "xref": "paper", "yref": "paper", "x": panel_dom[0], "y": y_hi,
                                 "xanchor": "left", "yanchor": "bottom", "showarrow": False,
                                 "font": {"size": st["small"]}})
     if annotations:  # plotly.py drops an empty list (and None values): so does the spec
@@ -830,8 +1136,9 @@ def surface_3d_figure(xs, ys, Z, paths: Sequence[PathView], log_scale: bool, *, 
                       ylabel: str = "y") -> go.Figure:
     """Static 3D surface (grid downsampled to <= n_max per axis) with full paths lifted slightly above it.
 
-    With ``log_scale`` the height is ``log10(f - f_min + delta)`` (as the 2D colours); z-axis ticks
-    show f values. No frames: gl3d would need ``redraw: True`` for every frame.
+    With ``log_scale`` the height is ``log10(f - f_min + delta)`` (as the 2D colours, and like them
+    linear where :func:`colour_scale_is_log` says log would hide structure); z-axis ticks show f
+    values. No frames: gl3d would need ``redraw: True`` for every frame.
     Validated twin of :func:`surface_3d_figure_spec`.
     """
     return _validated(_surface_3d_dict(xs, ys, Z, paths, log_scale, colorscale, height, big, n_max, xlabel,
@@ -843,6 +1150,7 @@ def _surface_3d_dict(xs, ys, Z, paths, log_scale, colorscale, height, big, n_max
     xs = np.asarray(xs, dtype=float)
     ys = np.asarray(ys, dtype=float)
     Z = np.asarray(Z, dtype=float)
+    log_scale = colour_scale_is_log(Z, log_scale)  # as the 2D view: linear where log hides structure
     C, zmin, delta = colour_values(Z, log_scale)
     cmin, cmax = _crange(C)
     dx, dy, dC = _downsample(xs, ys, C, n_max)
