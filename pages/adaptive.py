@@ -53,6 +53,7 @@ for i in range(n_opt):
         slot = dataclasses.replace(slot, label=slot.label + tr(T, "decay_suffix"))
     slots.append(slot)
     specs.append(SlotSpec(slot.opt_id, slot.hyper, decay, slot.color))
+slots = widgets.distinguish_slots(slots)
 scene = scene_from_values(surface_id, start[0], start[1], steps, specs)
 st.session_state["_adaptive_scene"] = scene  # what the tests compare with presets_adaptive.scene(link)
 
@@ -60,6 +61,7 @@ st.session_state["_adaptive_scene"] = scene  # what the tests compare with prese
 run_args = [(surface_id, "", s.opt_id, s.hyper, scene.start, steps, scene.schedule(s), (0.0, 1), 0) for s in specs]
 runs = [run_optimizer(*args) for args in run_args]
 paths = [widgets.path_view(slot, run) for slot, run in zip(slots, runs)]
+widgets.show_watch(paths)
 bursts = [bursts_of(*args) for args in run_args]
 
 minima = [p for p in surface.known_points if p.kind == "minimum"]

@@ -484,6 +484,7 @@ elif not found:
     st.info(tr(T, "no_points"), icon=":material/search_off:")
 counts = ", ".join(f"{n} {kind_name(k)}" for k, n in atlas.counts.items()) or "0"
 st.caption(tr(T, "atlas_summary", n=len(found), counts=counts, method=atlas.method, time=atlas.elapsed))
+widgets.show_watch(())  # the presets' numbers here are the atlas's, not a path's
 if not present:
     with st.expander(tr(T, "atlas_notes"), expanded=atlas.degraded):
         st.caption(tr(T, "eig_tol", tol=atlas.eig_tol, rel=EIG_TOL_REL, scale=atlas.hessian_scale))

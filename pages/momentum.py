@@ -223,6 +223,7 @@ setup = PM.setup({**values, "t": 1})
 runs = {spec.key: run_optimizer(*setup.args(spec)) for spec in setup.runs}
 names = {key: tr(T, f"name_{key}") for key in ("gd", "lecture", "torch", "nesterov")}
 paths = tuple(_view(spec, runs[spec.key], names[spec.key]) for spec in setup.runs)
+widgets.show_watch(paths)
 
 # --- show ----------------------------------------------------------------------------------------
 window = surface.window

@@ -38,7 +38,7 @@ steps = guard.integer(side, tr(T, "steps"), "steps", 300, 10, widgets.MAX_STEPS)
 # --- optimizers --------------------------------------------------------------------------
 side.subheader(tr(T, "optimizers"))
 n_opt = guard.integer(side, tr(T, "n_optimizers"), "n", MAX_OPTIMIZERS, 1, MAX_OPTIMIZERS, slider=True)
-slots = [widgets.optimizer_slot(guard, side, i, DEFAULT_RACE[i]) for i in range(n_opt)]
+slots = widgets.distinguish_slots([widgets.optimizer_slot(guard, side, i, DEFAULT_RACE[i]) for i in range(n_opt)])
 
 side.subheader(tr(T, "schedule"))
 schedule = widgets.schedule_inputs(guard, side, steps)
@@ -56,6 +56,7 @@ runs = [
     for slot in slots
 ]
 paths = [widgets.path_view(slot, run) for slot, run in zip(slots, runs)]
+widgets.show_watch(paths)
 
 # --- show --------------------------------------------------------------------------------
 guard.report()

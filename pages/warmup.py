@@ -142,6 +142,7 @@ w = setup.run("warm").schedule[2]
 names = {"none": tr(T, "name_none", opt=title), "warm": tr(T, "name_warm", opt=title, w=w),
          "cosine": tr(T, "name_cosine", opt=title, w=w), "lecture": tr(T, "name_lecture")}
 paths = tuple(_view(spec, runs[spec.key], names[spec.key]) for spec in setup.runs)
+widgets.show_watch(paths)
 
 # --- show ----------------------------------------------------------------------------------------
 window = fit_window(surface.window, paths) if fit else surface.window

@@ -60,3 +60,15 @@ def animated_spec(at) -> dict:
 
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     return next(s for s in specs if s.get("frames"))
+
+
+def watch_text(preset, lang_index: int, at) -> str:
+    """The preset's 'what to watch' sentence as the page must show it: numbers filled from the
+    paths the page drew (see pages.lib.claims)."""
+    import json
+
+    from pages.lib import claims
+
+    specs = [s for s in (json.loads(c.proto.spec) for c in at.get("plotly_chart")) if s.get("frames")]
+    drawn = claims.drawn_from_spec(specs[0]) if specs else claims.Drawn((), ())
+    return claims.fill(preset.watch[lang_index], preset.facts, drawn)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pages.lib.presets import presets_for
-from tests.conftest import animated_spec, classroom_run
+from tests.conftest import animated_spec, classroom_run, watch_text
 
 LESSON_PAGES = ("critical", "momentum", "adaptive", "warmup")
 
@@ -26,7 +26,7 @@ def test_presenter_mode_hides_controls_enlarges_and_autoplays(page):
     preset = presets_for(page)[0]
     normal, at = _first_preset_run(page), _first_preset_run(page, present="1")
     assert any("stSidebar" in m.value and "display: none" in m.value for m in at.markdown)  # sidebar hidden
-    assert any(preset.watch[0] in i.value for i in at.info)  # what to watch
+    assert any(watch_text(preset, 0, at) in i.value for i in at.info)  # what to watch
     assert animated_spec(at)["layout"]["font"]["size"] > animated_spec(normal)["layout"]["font"]["size"]  # big
     assert len(at.get("iframe")) + len(at.get("html")) >= 1  # the autoplay script
     assert not at.code and "Export" not in [e.label for e in at.expander]  # no exports, no link box
@@ -54,7 +54,7 @@ def test_chinese_captions_and_readouts(page):
     """lang=zh: the what-to-watch caption, the readout sentences and captions, the export panel are Chinese."""
     preset = presets_for(page)[0]
     at = _first_preset_run(page, lang="zh")
-    assert any(preset.watch[1] in i.value and "看点" in i.value for i in at.info)
+    assert any(watch_text(preset, 1, at) in i.value and "看点" in i.value for i in at.info)
     readout = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert readout and all(_cjk(t) for t in readout)
     captions = [c.value for c in at.caption]

@@ -71,7 +71,7 @@ def test_warmup_cuts_adams_largest_early_step_under_noise(seed):
 
 def test_largest_step_counts_the_budget_not_the_updates_made():
     _, runs = runs_of("warmup_rmsprop_jump")
-    assert runs["none"].status == "converged" and len(runs["none"].update) < 200
+    assert len(runs["none"].update) == 200  # runs make their whole budget (they may leave a minimum again)
     assert phenomena.early_count(runs["none"]) == phenomena.early_count(runs["warm"]) == 20
 
 

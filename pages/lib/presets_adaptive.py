@@ -14,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
+from .claims import Claim, distance, fmt, largest_gap, largest_step, sideways_jumps
 from .preset_model import Preset
 
 PAGE = "adaptive"
@@ -124,6 +127,30 @@ def simulate_scene(sc: Scene) -> list:
     return out
 
 
+# Claims (tests/test_preset_claims.py) read the drawn paths in legend order (slot 1 first).
+_VALLEY_MIN = (-22.0, -1.1)  # the tilted valley's minimum
+
+
+def _y_flips(points, first: int = 0, last: int | None = None) -> int:
+    """How often the y-step changes sign: the zig-zag across the narrow direction."""
+    dy = np.diff(np.asarray(points, float)[first:last, 1])
+    dy = dy[np.isfinite(dy) & (dy != 0)]
+    return int(np.count_nonzero(np.sign(dy[1:]) != np.sign(dy[:-1])))
+
+
+def _share_left(d, i: int) -> float:
+    """Distance still to go to the bowl's minimum (0, 0), as a share of the start's."""
+    return distance(d.end(i), (0, 0)) / distance(d[i][0], (0, 0))
+
+
+def _burst_facts(d):
+    return {"jump": fmt(largest_step(d[0], axis=1, first=100))}
+
+
+def _one_lr_facts(d):
+    return {"share": f"{_share_left(d, 2):.0%}"}
+
+
 PRESETS = [
     Preset(
         "adaptive_one_lr", PAGE,
@@ -132,11 +159,20 @@ PRESETS = [
          "曲率 1 和 25 的碗上的梯度下降：学习率太大就来回弹跳甚至发散，太小就走不动。"),
         ("Watch the three gradient-descent paths: η = 0.09 (> 2/25) bounces across the narrow y-direction with "
          "growing swings and leaves, η = 0.075 zig-zags across it for dozens of steps, and η = 0.01 is smooth in y "
-         "but after 100 steps is still about a third of the way from the minimum.",
+         "but after 100 steps still has {share} of the way to the minimum to go.",
          "看三条梯度下降路径：η = 0.09（大于 2/25）在窄的 y 方向上来回弹跳、越弹越大，最后飞出去；"
-         "η = 0.075 在 y 方向上来回折返几十步；η = 0.01 在 y 方向很平稳，但 100 步后离极小值仍有约三分之一的距离。"),
+         "η = 0.075 在 y 方向上来回折返几十步；η = 0.01 在 y 方向很平稳，但 100 步后仍剩 {share} 的路程没有走完。"),
         {"surface": BOWL, "steps": "100", "n": "3",
          "o1": GD, "o1_gd_lr": "0.09", "o2": GD, "o2_gd_lr": "0.075", "o3": GD, "o3_gd_lr": "0.01"},
+        claims=(
+            Claim("eta = 0.09 bounces with growing swings and leaves (|y| beyond 100)",
+                  lambda d: _y_flips(d[0]) >= 10 and abs(d.end(0)[1]) > 100),
+            Claim("eta = 0.075 zig-zags across y for dozens of steps (>= 24 sign changes)",
+                  lambda d: _y_flips(d[1]) >= 24),
+            Claim("eta = 0.01 is smooth in y (no sign change) and still has between 20% and 50% to go",
+                  lambda d: _y_flips(d[2]) == 0 and 0.2 < _share_left(d, 2) < 0.5),
+        ),
+        facts=_one_lr_facts,
     ),
     Preset(
         "adaptive_adagrad_burst", PAGE,
@@ -152,22 +188,40 @@ PRESETS = [
          "跳出，但几乎停下来了。"),
         {"surface": TILTED, "steps": "1500", "n": "2",
          "o1": LECTURE_ADAGRAD, "o1_adagrad_lecture_lr": "0.06", "o2": TORCH_ADAGRAD, "o2_adagrad_lr": "0.06"},
+        claims=(
+            Claim("the lecture AdaGrad jumps sideways (>= 0.1 in y) several times after settling",
+                  lambda d: sideways_jumps(d[0], min_size=0.1, after=100) >= 2),
+            Claim("torch Adagrad never jumps", lambda d: sideways_jumps(d[1], min_size=0.1, after=100) == 0),
+            Claim("torch Adagrad almost stops: its last 500 steps move less than 1 in total",
+                  lambda d: distance(d[1][-501], d.end(1)) < 1 and distance(d.end(1), _VALLEY_MIN) > 10),
+        ),
     ),
     Preset(
         "adaptive_rmsprop_adam", PAGE,
         ("RMSProp reacts faster; Adam = RMSProp + momentum", "RMSProp 反应更快；Adam = RMSProp + Momentum"),
         ("α sets RMSProp's memory: α = 0.9 forgets fast and soon only jitters, α = 0.99 still bursts; Adam adds momentum.",
          "α 决定 RMSProp 的记忆长短：α = 0.9 忘得快，很快只剩小幅抖动；α = 0.99 仍会爆走；Adam 再加上 momentum。"),
-        ("Watch the sideways jumps: the orange lecture AdaGrad jumps about 0.46 again and again; green RMSProp with "
+        ("Watch the sideways jumps: the orange lecture AdaGrad jumps about {jump} again and again; green RMSProp with "
          "α = 0.9 forgets fast (its σ follows the recent gradients), so after two small early jumps it only jitters; pink RMSProp with α = 0.99 remembers longer and bursts, "
          "and dark-blue Adam (RMSProp + momentum) glides to the minimum.",
-         "看横向跳动的大小：橙色的课程版 AdaGrad 跳出约 0.46；绿色 α = 0.9 的 RMSProp 只有小幅抖动（σ 跟随最近的"
+         "看横向跳动的大小：橙色的课程版 AdaGrad 跳出约 {jump}；绿色 α = 0.9 的 RMSProp 只有小幅抖动（σ 跟随最近的"
          "梯度）；粉色 α = 0.99 的 RMSProp 记忆更长，仍会爆走；深蓝色的 Adam（RMSProp + momentum）平稳滑到极小值。"),
         {"surface": TILTED, "steps": "1500", "n": "4",
          "o1": LECTURE_ADAGRAD, "o1_adagrad_lecture_lr": "0.06",
          "o2": LECTURE_RMSPROP, "o2_rmsprop_lecture_lr": "0.06", "o2_rmsprop_lecture_alpha": "0.9", "o2c": "#009E73",
          "o3": LECTURE_RMSPROP, "o3_rmsprop_lecture_lr": "0.06", "o3_rmsprop_lecture_alpha": "0.99", "o3c": "#CC79A7",
          "o4": TORCH_ADAM, "o4_adam_lr": "0.06", "o4c": "#0072B2"},
+        claims=(
+            Claim("the lecture AdaGrad jumps again and again (>= 3 jumps of >= 0.1)",
+                  lambda d: sideways_jumps(d[0], min_size=0.1, after=100) >= 3),
+            Claim("RMSProp alpha = 0.9 only jitters after step 100 (no step of 0.1 in y)",
+                  lambda d: largest_step(d[1], axis=1, first=100) < 0.1),
+            Claim("RMSProp alpha = 0.99 bursts (>= 2 jumps of >= 0.1)",
+                  lambda d: sideways_jumps(d[2], min_size=0.1, after=100) >= 2),
+            Claim("Adam glides to the minimum (within 0.01, no jump)",
+                  lambda d: distance(d.end(3), _VALLEY_MIN) < 0.01 and sideways_jumps(d[3], min_size=0.1, after=100) == 0),
+        ),
+        facts=_burst_facts,
     ),
     Preset(
         "adaptive_decay_equals_torch", PAGE,
@@ -183,5 +237,13 @@ PRESETS = [
          "o1": LECTURE_ADAGRAD, "o1_adagrad_lecture_lr": "0.06",
          "o2": LECTURE_ADAGRAD, "o2_adagrad_lecture_lr": "0.6", "o2_adagrad_lecture_eps": "1e-12", "o2_decay": "true",
          "o3": TORCH_ADAGRAD, "o3_adagrad_lr": "0.6", "o3_adagrad_eps": "1e-12"},
+        claims=(
+            Claim("the decayed lecture AdaGrad and torch Adagrad lie on top of each other (gap < 1e-6)",
+                  lambda d: largest_gap(d[1], d[2]) < 1e-6),
+            Claim("neither makes a sideways jump", lambda d: all(sideways_jumps(d[i], min_size=0.1, after=100) == 0
+                                                                   for i in (1, 2))),
+            Claim("the undecayed form bursts", lambda d: sideways_jumps(d[0], min_size=0.1, after=100) >= 2),
+            Claim("they reach the minimum (within 0.05)", lambda d: distance(d.end(2), _VALLEY_MIN) < 0.05),
+        ),
     ),
 ]

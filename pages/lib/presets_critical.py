@@ -1,6 +1,40 @@
-"""Presets of the critical-points page (see presets.py). Params are link parameters (strings)."""
+"""Presets of the critical-points page (see presets.py). Params are link parameters (strings).
+Claims (tests/test_preset_claims.py) read the atlas and the escape lab's drawn paths, in the lab's
+order (a) .. (f)."""
 
+import numpy as np
+
+import surfaces
+
+from .claims import Claim, distance, fmt
 from .preset_model import Preset
+
+
+def _atlas(surface_id):
+    return surfaces.critical_points(surfaces.CATALOG[surface_id])
+
+
+def _kinds(surface_id):
+    kinds = [p.kind for p in _atlas(surface_id).points]
+    return {k: kinds.count(k) for k in set(kinds)}
+
+
+def _point_near(surface_id, xy, tol=0.01):
+    near = [p for p in _atlas(surface_id).points if distance((p.x, p.y), xy) <= tol]
+    return near[0] if near else None
+
+
+def _himmelblau_lab_saddle():
+    return _point_near("himmelblau", (-0.128, -1.954))
+
+
+def _himmelblau_facts(_drawn):
+    p = _himmelblau_lab_saddle()
+    return {"lam": fmt(p.eigenvalues[0], 0), "sx": fmt(p.x), "sy": fmt(p.y)}
+
+
+def _on_valley(point, tol=0.05):
+    return abs(point[0] * point[1] - 1) < tol
 
 PAGE = "critical"
 
@@ -16,6 +50,14 @@ PRESETS = [
          "而牛顿法 (f) 却走回鞍点。"),
         {"surface": "Lecture example (1 - w1 w2)^2", "esteps": "80", "elr": "0.1", "eps": "0.001", "phi": "30",
          "ulen": "0.5", "noise": "0.05", "noff": "0.2"},
+        claims=(
+            Claim("the origin is a saddle with eigenvalues -2 and 2",
+                  lambda d: (p := _point_near("lecture", (0, 0), 1e-12)) is not None and p.kind == "saddle"
+                  and np.allclose(p.eigenvalues, [-2, 2])),
+            Claim("(a) never moves", lambda d: np.all(np.linalg.norm(d[0] - d[0][0], axis=1) == 0)),
+            Claim("(b) and (e) slide into the valley w1 w2 = 1", lambda d: _on_valley(d.end(1)) and _on_valley(d.end(4))),
+            Claim("(f) Newton walks back into the saddle", lambda d: distance(d.end(5), (0, 0)) < 1e-6),
+        ),
     ),
     Preset(
         "critical_himmelblau", PAGE,
@@ -23,11 +65,23 @@ PRESETS = [
         ("Every kind of critical point on one surface, each with its own curvature and stability bound.",
          "一个曲面上包含所有类型的 critical point，每个都有自己的曲率与稳定上限。"),
         ("Watch the saddles between the four basins: each has one red (downhill) arrow. The escape lab starts on "
-         "the saddle near (-0.13, -1.95), where λ₁ ≈ -51: the offset grows fast and each run picks a basin.",
-         "看四个盆地之间的鞍点：每个都有一对红色（下坡）箭头。逃离实验从 (-0.13, -1.95) 附近的鞍点出发，"
-         "那里 λ₁ ≈ -51：偏移增长很快，每条路径各自落入一个盆地。"),
+         "the saddle at ({sx}, {sy}), where λ₁ ≈ {lam}: the offset grows fast and each run picks a basin.",
+         "看四个盆地之间的鞍点：每个都有一对红色（下坡）箭头。逃离实验从 ({sx}, {sy}) 处的鞍点出发，"
+         "那里 λ₁ ≈ {lam}：偏移增长很快，每条路径各自落入一个盆地。"),
         {"surface": "Himmelblau", "sad": "saddle (-0.128, -1.95)", "esteps": "100", "elr": "0.01",
          "eps": "0.001", "phi": "30", "ulen": "0.6", "noise": "2", "noff": "0.3"},
+        claims=(
+            Claim("Himmelblau has 4 minima, 4 saddles and 1 maximum",
+                  lambda d: _kinds("himmelblau") == {"minimum": 4, "saddle": 4, "maximum": 1}),
+            Claim("the lab's saddle has one negative eigenvalue near -51",
+                  lambda d: (p := _himmelblau_lab_saddle()) is not None and p.kind == "saddle"
+                  and -52 < p.eigenvalues[0] < -50 and p.eigenvalues[1] > 0),
+            Claim("the lab starts on that saddle", lambda d: distance(d[0][0], (-0.128, -1.954)) < 0.01),
+            Claim("the offset runs (b), (c), (e) leave the saddle and end in a minimum",
+                  lambda d: all(distance(d.end(i), d[0][0]) > 1 and (q := _point_near("himmelblau", d.end(i), 0.05))
+                                is not None and q.kind == "minimum" for i in (1, 2, 4))),
+        ),
+        facts=_himmelblau_facts,
     ),
     Preset(
         "critical_monkey", PAGE,
@@ -39,5 +93,13 @@ PRESETS = [
          "看原点处的检查器：g = 0，两个特征值都是 0，虚线的泰勒模型是平的，而曲面却在三个方向下降。"
          "拖动方框移动圆环，看看离开原点后泰勒模型如何贴合。"),
         {"surface": "Monkey saddle", "rad": "0.6"},
+        claims=(
+            Claim("the only critical point is the origin, degenerate, with H = 0",
+                  lambda d: len(_atlas("monkey").points) == 1 and (p := _point_near("monkey", (0, 0), 1e-9)) is not None
+                  and p.kind == "degenerate" and np.allclose(surfaces.CATALOG["monkey"].hessian(0.0, 0.0), 0)),
+            Claim("the surface falls in three directions around the origin",
+                  lambda d: sum(float(surfaces.CATALOG["monkey"].f(np.cos(a), np.sin(a))) < 0
+                                for a in np.linspace(0, 2 * np.pi, 6, endpoint=False)) == 3),  # cos(3a) = -1 at odd k pi/3
+        ),
     ),
 ]

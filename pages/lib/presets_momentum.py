@@ -14,6 +14,7 @@ from typing import Any
 
 import surfaces
 
+from .claims import Claim, distance, fmt, largest_gap
 from .preset_model import Preset
 
 PAGE = "momentum"
@@ -164,6 +165,32 @@ def setup(values: Mapping[str, Any]) -> Setup:
 
 
 # --- presets ------------------------------------------------------------------------------------
+# Claims (tests/test_preset_claims.py) read the drawn paths in legend order: the runs of setup().
+_SHALLOW, _DEEP, _RIDGE_X = (1.301, 0.0), (-1.505, 0.0), 0.204  # the two_dips surface's critical points
+
+
+def _in_dip(point, dip, tol=0.01) -> bool:
+    return distance(point, dip) < tol
+
+
+def _two_dips_facts(d):
+    return {"gd_x": fmt(d.end(0)[0]), "mom_x": fmt(d.end(1)[0])}
+
+
+def _arrows_at(d, t: int, lr: float = 0.05, lam: float = 0.9):
+    """(-eta g, lambda m, next movement) at step t of the lecture momentum path (path 0): with
+    m_t = theta_t - theta_{t-1}, the next movement is m_{t+1} = lambda m_t - eta g(theta_t)."""
+    pts = d[0]
+    _, g = surfaces.CATALOG["two_dips"].value_and_grad(pts[t, :1], pts[t, 1:])
+    return -lr * g[:, 0], lam * (pts[t] - pts[t - 1]), pts[t + 1] - pts[t]
+
+
+def _weighted_sum_holds(d, t: int = 5) -> bool:
+    step, carry, move = _arrows_at(d, t)
+    return bool(step[0] > 0 > carry[0] and abs(carry[0]) > abs(step[0]) and move[0] < 0
+                and d[0][t, 0] > _RIDGE_X > d[0][-1, 0])
+
+
 _TWO_DIPS = {"surface": surface_title("two_dips"), "x0": "2.2", "y0": "0.8", "steps": "200", "lr": "0.05",
              "lam": "0.9"}
 
@@ -173,10 +200,17 @@ PRESETS = [
         ("Momentum rolls past a shallow dip", "Momentum 冲过浅坑"),
         ("Same start, same η: gradient descent stops in the first dip, momentum reaches the deeper one.",
          "同一起点、同一 η：gradient descent 停在第一个浅坑里，momentum 冲进更深的坑。"),
-        ("Watch the orange gradient-descent path stop in the shallow dip at x ≈ 1.30 while the blue momentum "
-         "path rolls over the ridge and settles in the deeper dip at x ≈ −1.51.",
-         "看橙色的 gradient descent 停在 x ≈ 1.30 的浅坑里，而蓝色的 momentum 越过山脊，停在 x ≈ −1.51 的更深的坑里。"),
+        ("Watch the orange gradient-descent path stop in the shallow dip at x ≈ {gd_x} while the blue momentum "
+         "path rolls over the ridge and settles in the deeper dip at x ≈ {mom_x}.",
+         "看橙色的 gradient descent 停在 x ≈ {gd_x} 的浅坑里，而蓝色的 momentum 越过山脊，停在 x ≈ {mom_x} 的更深的坑里。"),
         {**_TWO_DIPS, "gd": "true", "t": "6"},
+        claims=(
+            Claim("gradient descent ends in the shallow dip", lambda d: _in_dip(d.end(0), _SHALLOW)),
+            Claim("momentum ends in the deeper dip", lambda d: _in_dip(d.end(1), _DEEP)),
+            Claim("the deeper dip is deeper", lambda d: float(surfaces.CATALOG["two_dips"].f(*_DEEP))
+                  < float(surfaces.CATALOG["two_dips"].f(*_SHALLOW))),
+        ),
+        facts=_two_dips_facts,
     ),
     Preset(
         "momentum_weighted_sum", PAGE,
@@ -188,6 +222,10 @@ PRESETS = [
          "看第 5 步的箭头：新的 gradient step −ηg 指回浅坑，但 λm（过去 gradient 的加权和）更长，"
          "所以 movement m 仍然越过山脊。"),
         {**_TWO_DIPS, "gd": "false", "t": "5"},
+        claims=(
+            Claim("at step 5 -eta g points back (+x), lambda m forward (-x) and longer, and the path then crosses "
+                  "the ridge", _weighted_sum_holds),
+        ),
     ),
     Preset(
         "momentum_forms_constant", PAGE,
@@ -199,6 +237,11 @@ PRESETS = [
          "看绿色虚线（PyTorch 写法）与蓝色（课程写法）完全重合（差距为 0），而会“向前看”的 Nesterov "
          "在山脊前刹车，留在浅坑里。"),
         {**_TWO_DIPS, "gd": "false", "torch": "true", "nesterov": "true", "t": "6"},
+        claims=(
+            Claim("the PyTorch path lies exactly on the lecture path (gap 0)", lambda d: largest_gap(d[0], d[1]) == 0),
+            Claim("Nesterov stays in the shallow dip", lambda d: _in_dip(d.end(2), _SHALLOW)),
+            Claim("the lecture path reaches the deep dip", lambda d: _in_dip(d.end(0), _DEEP)),
+        ),
     ),
     Preset(
         "momentum_forms_decay", PAGE,
@@ -211,5 +254,11 @@ PRESETS = [
          "落回浅坑；课程写法继续滚进深坑。"),
         {**_TWO_DIPS, "gd": "false", "torch": "true", "nesterov": "false", "decay": "true", "decay_at": "3",
          "gamma": "0.2", "t": "4"},
+        claims=(
+            Claim("the two paths are identical up to step 3 and part at step 4",
+                  lambda d: largest_gap(d[0][:4], d[1][:4]) == 0 and distance(d[0][4], d[1][4]) > 1e-3),
+            Claim("PyTorch's form falls back into the shallow dip", lambda d: _in_dip(d.end(1), _SHALLOW)),
+            Claim("the lecture form rolls on to the deep dip", lambda d: _in_dip(d.end(0), _DEEP)),
+        ),
     ),
 ]

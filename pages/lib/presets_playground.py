@@ -1,16 +1,55 @@
-"""Presets of the playground page (see presets.py). Params are link parameters."""
+"""Presets of the playground page (see presets.py). Params are link parameters; claims are
+checked against the drawn paths by tests/test_preset_claims.py (see claims.py)."""
 
+import numpy as np
+
+import surfaces
+
+from .claims import Claim, distance, fmt, visited_cells
 from .preset_model import Preset
+
+_HIMMELBLAU_MINIMA = ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126))
+
+
+def _minimum_index(point, tol=0.01):
+    """Which Himmelblau minimum ``point`` is at (None: none within ``tol``)."""
+    d = [distance(point, m) for m in _HIMMELBLAU_MINIMA]
+    return int(np.argmin(d)) if min(d) <= tol else None
+
+
+def _himmelblau_kind_at(point, tol=1e-3):
+    atlas = surfaces.critical_points(surfaces.CATALOG["himmelblau"])
+    near = [p for p in atlas.points if distance(point, (p.x, p.y)) <= tol]
+    return near[0].kind if near else None
+
+
+def _race_facts(d):
+    newton = d.end(5)
+    return {"nx": fmt(newton[0]), "ny": fmt(newton[1])}
 
 PRESETS = [
     Preset(
         "race_himmelblau", "playground",
         ("Six optimizers on Himmelblau", "六个优化器在 Himmelblau 上赛跑"),
-        ("Same start, six rules, four different minima.", "同一起点，六种规则，四个不同的极小值。"),
-        ("Watch where each colour ends: from the same start, Newton climbs to the maximum at (-0.27, -0.92) "
-         "while the first-order methods roll into different minima.",
-         "看每种颜色停在哪里：同一起点出发，牛顿法爬到了 (-0.27, -0.92) 处的极大值，而一阶方法滚入了不同的极小值。"),
-        {},
+        ("Same start, six rules: three different minima, and Newton stops on a saddle.",
+         "同一起点，六种规则：三个不同的极小值，而牛顿法停在鞍点上。"),
+        ("Watch where each colour ends: from the same start (0.5, 4), gradient descent rolls to (3, 2), momentum "
+         "overshoots into the minimum at (3.58, −1.85), AdaGrad, RMSProp and Adam take the minimum at (−2.81, 3.13), "
+         "and Newton's method stops on the saddle at ({nx}, {ny}): it goes to any critical point, not only minima.",
+         "看每种颜色停在哪里：从同一起点 (0.5, 4) 出发，梯度下降滚到 (3, 2)，动量法冲过头落入 (3.58, −1.85) 的极小值，"
+         "AdaGrad、RMSProp 和 Adam 落入 (−2.81, 3.13) 的极小值，而牛顿法停在 ({nx}, {ny}) 的鞍点上：它会走向任何"
+         "临界点，不只是极小值。"),
+        {"x0": "0.5", "y0": "4"},
+        claims=(
+            Claim("gradient descent ends at the minimum (3, 2)", lambda d: _minimum_index(d.end(0)) == 0),
+            Claim("momentum ends at the minimum (3.58, -1.85)", lambda d: _minimum_index(d.end(1)) == 3),
+            Claim("AdaGrad, RMSProp and Adam end at the minimum (-2.81, 3.13)",
+                  lambda d: all(_minimum_index(d.end(i)) == 1 for i in (2, 3, 4))),
+            Claim("the first-order paths end in three different minima",
+                  lambda d: len({_minimum_index(d.end(i)) for i in range(5)} - {None}) == 3),
+            Claim("Newton ends on a saddle", lambda d: _himmelblau_kind_at(d.end(5)) == "saddle"),
+        ),
+        facts=_race_facts,
     ),
     Preset(
         "saddle_newton", "playground",
@@ -22,6 +61,12 @@ PRESETS = [
          "看蓝色的牛顿路径正好停在鞍点 (0, 0)，而梯度下降在微小偏移放大后沿 y 方向逃离。"),
         {"surface": "Saddle x^2 - y^2", "x0": "1.8", "y0": "0.001", "steps": "200", "n": "2",
          "o1": "Gradient descent", "o1_gd_lr": "0.05", "o2": "Newton (damped)"},
+        claims=(
+            Claim("Newton ends exactly at the saddle (0, 0)", lambda d: distance(d.end(1), (0, 0)) < 1e-9),
+            Claim("gradient descent escapes along y (|y| grows past 10)", lambda d: abs(d.end(0)[1]) > 10),
+            Claim("gradient descent first slides towards the saddle (x shrinks below 0.01)",
+                  lambda d: np.nanmin(np.abs(d[0][:, 0])) < 0.01),
+        ),
     ),
     Preset(
         "rosenbrock_valley", "playground",
@@ -33,16 +78,33 @@ PRESETS = [
         {"surface": "Rosenbrock", "x0": "-1.5", "y0": "2.5", "steps": "1000", "n": "4",
          "o1": "Gradient descent", "o1_gd_lr": "0.001", "o2": "Momentum (lecture)", "o2_momentum_lr": "0.0005",
          "o3": "Adam (torch)", "o3_adam_lr": "0.05", "o4": "RMSprop (torch)", "o4_rmsprop_lr": "0.01"},
+        claims=(
+            Claim("Adam and momentum end nearer (1, 1) than gradient descent",
+                  lambda d: max(distance(d.end(1), (1, 1)), distance(d.end(2), (1, 1))) < distance(d.end(0), (1, 1))),
+            Claim("gradient descent zig-zags (its y-step changes sign at least 5 times in the first 100 steps)",
+                  lambda d: np.count_nonzero(np.diff(np.sign(np.diff(d[0][:101, 1]))) != 0) >= 5),
+            Claim("gradient descent is still far from (1, 1) after all its steps (more than 1 away)",
+                  lambda d: distance(d.end(0), (1, 1)) > 1),
+        ),
     ),
     Preset(
         "noisy_rastrigin", "playground",
         ("Noise on a bumpy bowl", "崎岖碗面上的噪声"),
-        ("Small batches (more noise) hop out of local minima on Rastrigin.",
-         "小批量（噪声更大）能跳出 Rastrigin 的局部极小值。"),
-        ("Watch the same optimizer with gradient noise s = 20, B = 1: the path jitters and "
-         "hops between the small dips instead of freezing in the first one.",
-         "看同一优化器在梯度噪声 s = 20、B = 1 时：路径抖动，在小坑之间跳跃，而不是冻结在第一个坑里。"),
-        {"surface": "Rastrigin", "steps": "400", "n": "2", "o1": "Gradient descent", "o1_gd_lr": "0.002",
-         "o2": "Adam (torch)", "o2_adam_lr": "0.05", "noise": "20", "batch": "1", "seed": "7"},
+        ("Gradient noise kicks gradient descent from dip to dip on Rastrigin; without noise it stays in one.",
+         "梯度噪声把梯度下降从一个小坑踢到另一个小坑；没有噪声时它停在一个坑里。"),
+        ("Watch the gradient-descent path with gradient noise s = 40, B = 1: it jitters and hops between the small "
+         "dips ({gd_dips} of them in 400 steps). Adam, with the same noise, visits {adam_dips}: its steps are at "
+         "most about η long. Set the noise to 0 and gradient descent freezes in the first dip.",
+         "看有梯度噪声（s = 40、B = 1）的梯度下降路径：它抖动着在小坑之间跳跃（400 步内到过 {gd_dips} 个）。"
+         "同样噪声下的 Adam 只到过 {adam_dips} 个坑：它每步最多约 η 长。把噪声设为 0，梯度下降就冻结在第一个坑里。"),
+        {"surface": "Rastrigin", "steps": "400", "n": "2", "o1": "Gradient descent", "o1_gd_lr": "0.005",
+         "o2": "Adam (torch)", "o2_adam_lr": "0.05", "noise": "40", "batch": "1", "seed": "7"},
+        claims=(
+            Claim("the noisy gradient-descent path visits at least 3 dips", lambda d: visited_cells(d[0]) >= 3),
+            Claim("the noisy Adam path stays in one dip", lambda d: visited_cells(d[1]) == 1),
+            Claim("without noise, gradient descent stays in one dip", lambda d: visited_cells(d[0]) == 1,
+                  variant={"noise": "0"}),
+        ),
+        facts=lambda d: {"gd_dips": str(visited_cells(d[0])), "adam_dips": str(visited_cells(d[1]))},
     ),
 ]

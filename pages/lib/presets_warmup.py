@@ -13,6 +13,7 @@ from typing import Any
 import optim
 import surfaces
 
+from .claims import Claim, distance, fmt, largest_step
 from .preset_model import Preset
 from .presets_momentum import Control, RunSpec, Setup, make_widget, surface_title, values_from_params  # noqa: F401
 
@@ -71,18 +72,59 @@ def setup(values: Mapping[str, Any]) -> Setup:
 
 _BOWL = {"surface": surface_title("elongated_bowl"), "x0": "-3.5", "y0": "1.2"}
 
+
+# Claims (tests/test_preset_claims.py) read the drawn paths in legend order: the runs of setup().
+def _first_step(d, i: int):
+    return d[i][1] - d[i][0]
+
+
+def _jitter(points, last: int = 50) -> float:
+    """Total of the per-coordinate standard deviations over the last ``last`` points."""
+    import numpy as np
+
+    return float(np.std(np.asarray(points, float)[-last:], axis=0).sum())
+
+
+def _burst_step(points, after: int = 40, size: float = 0.5) -> int | None:
+    """The first step after ``after`` longer than ``size``: a settled path bursting out."""
+    import numpy as np
+
+    d = np.linalg.norm(np.diff(np.asarray(points, float), axis=0), axis=1)
+    late = np.flatnonzero(d[after:] > size)
+    return int(late[0]) + after if late.size else None
+
+
+def _jump_facts(d):
+    return {"jump": fmt(abs(_first_step(d, 0)).min(), 1), "burst": str(_burst_step(d[1]))}
+
 PRESETS = [
     Preset(
         "warmup_rmsprop_jump", PAGE,
         ("RMSProp's first jump, and warm-up", "RMSProp 的第一步暴冲与 warm-up"),
         ("torch's RMSProp starts its average at 0: the first step is 10× lr. Warm-up keeps it calm.",
          "torch 的 RMSProp 从 0 开始累积平均：第一步是 lr 的 10 倍。Warm-up 让它平稳起步。"),
-        ("Watch the red path (no warm-up) jump by 5 in each coordinate at its first step, far out of the valley, "
-         "while the blue path (40-step warm-up) and the lecture's RMSProp (purple dots, σ⁰ = |g⁰|) walk calmly in.",
-         "看红色路径（没有 warm-up）第一步在每个坐标上各跳 5，远远冲出山谷；而蓝色路径（40 步 warm-up）"
-         "和课程写法的 RMSProp（紫色点线，σ⁰ = |g⁰|）平稳地走进谷底。"),
+        ("Watch the red path (no warm-up) jump by {jump} in each coordinate at its first step, far out of the valley, "
+         "while the blue path (40-step warm-up) and the lecture's RMSProp (purple dots, σ⁰ = |g⁰|) walk calmly in. "
+         "Keep watching: once the blue path has settled, its gradient is ≈ 0, torch's running average v shrinks, "
+         "lr/√v grows, and from step {burst} it bursts out of the minimum and falls back (like the lecture's AdaGrad).",
+         "看红色路径（没有 warm-up）第一步在每个坐标上各跳 {jump}，远远冲出山谷；而蓝色路径（40 步 warm-up）"
+         "和课程写法的 RMSProp（紫色点线，σ⁰ = |g⁰|）平稳地走进谷底。继续看：蓝色路径停稳后 gradient ≈ 0，"
+         "torch 的滑动平均 v 不断变小、lr/√v 不断变大，从第 {burst} 步起它冲出极小值又落回（和课程里的 AdaGrad 一样）。"),
         {**_BOWL, "steps": "200", "opt": optimizer_title("rmsprop"), "lr": "0.5", "alpha": "0.99", "warmup": "40",
          "cosine": "false", "lecture": "true", "noise": "0"},
+        claims=(
+            Claim("without warm-up the first step is 10 x lr (5) in each coordinate",
+                  lambda d: all(abs(abs(v) - 5.0) < 1e-6 for v in _first_step(d, 0))),
+            Claim("that jump leaves the window's valley (|y| > 3 after step 1)", lambda d: abs(d[0][1][1]) > 3),
+            Claim("with warm-up no step of the first 40 exceeds 1; in the lecture's form no step at all",
+                  lambda d: largest_step(d[1], last=40) < 1 and largest_step(d[2]) < 1),
+            Claim("the warm-up path settles (within 1e-6 of the minimum) and later bursts (a step > 0.5)",
+                  lambda d: (k := _burst_step(d[1])) is not None
+                  and min(distance(q, (0, 0)) for q in d[1][40:k]) < 1e-6),
+            Claim("all three reach the minimum (within 0.01)",
+                  lambda d: all(distance(d.end(i), (0, 0)) < 0.01 for i in range(3))),
+        ),
+        facts=_jump_facts,
     ),
     Preset(
         "warmup_adam_noise", PAGE,
@@ -96,5 +138,14 @@ PRESETS = [
          "只迈小步；最后只有绿色路径（cosine 衰减）在极小值附近不再抖动。"),
         {**_BOWL, "steps": "300", "opt": optimizer_title("adam"), "lr": "0.5", "warmup": "60", "cosine": "true",
          "noise": "5", "batch": "1", "seed": "0"},
+        claims=(
+            Claim("without warm-up the early steps are full size (a step of at least 0.5 in the first 10)",
+                  lambda d: largest_step(d[0], last=10) >= 0.5),
+            Claim("with warm-up the first 10 steps stay small (each under 0.2)",
+                  lambda d: largest_step(d[1], last=10) < 0.2 and largest_step(d[2], last=10) < 0.2),
+            Claim("only the cosine path stops jittering at the end (10x less spread over the last 50 steps)",
+                  lambda d: _jitter(d[2]) * 10 < min(_jitter(d[0]), _jitter(d[1]))),
+            Claim("the cosine path ends near the minimum (within 0.5)", lambda d: distance(d.end(2), (0, 0)) < 0.5),
+        ),
     ),
 ]

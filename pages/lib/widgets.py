@@ -162,6 +162,16 @@ def optimizer_slot(guard: LinkGuard, where, i: int, default_id: str) -> Slot:
     return Slot(i, opt_id, tuple(sorted(hyper.items())), color, label, optimizer.latex, optimizer.note)
 
 
+def distinguish_slots(slots: list[Slot]) -> list[Slot]:
+    """The slots with legend names that tell same-optimizer runs apart (see :mod:`.labels`)."""
+    from dataclasses import replace
+
+    from .labels import distinguish
+
+    names = distinguish([s.label for s in slots], [s.opt_id for s in slots], [dict(s.hyper) for s in slots])
+    return [replace(s, label=name) for s, name in zip(slots, names)]
+
+
 # Defaults tuned for a 300-step demo on the catalog surfaces (torch's defaults, e.g. Adam's
 # lr=1e-3, barely move in 300 steps). They are the widget defaults, so links stay short.
 DEMO_LR = {"gd": 0.01, "sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.5,
@@ -410,13 +420,38 @@ def preset_picker(guard: LinkGuard, where, page: str) -> None:
 
 
 def watch_caption(page: str) -> None:
-    """The 'what to watch' sentence of the preset named in the link (if any)."""
+    """The 'what to watch' sentence of the preset named in the link (if any). A sentence with
+    numbers measured from the run (``preset.facts``) gets a place here and is written by
+    :func:`show_watch` once the page has its paths."""
     from .presets import PRESETS
 
+    st.session_state.pop("_watch", None)
     preset = PRESETS.get(st.query_params.get("preset", ""))
-    if preset is not None and preset.page == page:
-        st.info(f"**{tr(COMMON, 'what_to_watch')}:** {preset.watch[LANGS.index(current_lang())]}",
-                icon=":material/visibility:")
+    if preset is None or preset.page != page:
+        return
+    if preset.facts is None:
+        _write_watch(st, preset.watch[LANGS.index(current_lang())])
+    else:
+        st.session_state["_watch"] = (preset.id, st.empty())
+
+
+def _write_watch(where, text: str) -> None:
+    where.info(f"**{tr(COMMON, 'what_to_watch')}:** {text}", icon=":material/visibility:")
+
+
+def show_watch(views) -> None:
+    """Fill the preset's 'what to watch' numbers from the paths the page draws (``figures.PathView``
+    list, legend order): the numbers a teacher reads are the numbers this run gave."""
+    from . import claims
+    from .presets import PRESETS
+
+    pending = st.session_state.pop("_watch", None)
+    if pending is None:
+        return
+    preset_id, where = pending
+    preset = PRESETS[preset_id]
+    text = claims.fill(preset.watch[LANGS.index(current_lang())], preset.facts, claims.drawn_from_views(views))
+    _write_watch(where, text)
 
 
 def export_panel(fig, runs, names, snippet: str, *, key: str) -> None:
