@@ -57,7 +57,8 @@ class Claim:
 
 
 # --- decoding the figure a page sent ---------------------------------------------------------
-def _array(v) -> np.ndarray:
+def decode_array(v) -> np.ndarray:
+    """A plotly JSON array (plain list, or typed ``{"dtype", "bdata"}``) as float64."""
     if isinstance(v, dict) and "bdata" in v:
         return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).astype(float)
     return np.asarray(v if v is not None else [], dtype=float)
@@ -74,9 +75,9 @@ def drawn_from_spec(spec: Mapping, surface=None) -> Drawn:
         name = data[t].get("name")
         whole = [tr for i, tr in enumerate(data)
                  if i not in meta.get("animated_traces", []) and tr.get("name") == name and "xaxis" not in tr]
-        best = max(whole, key=lambda tr: len(_array(tr.get("x"))))
+        best = max(whole, key=lambda tr: len(decode_array(tr.get("x"))))
         names.append(name)
-        points.append(np.column_stack([_array(best.get("x")), _array(best.get("y"))]))
+        points.append(np.column_stack([decode_array(best.get("x")), decode_array(best.get("y"))]))
     ax = spec["layout"].get("xaxis", {}).get("range"), spec["layout"].get("yaxis", {}).get("range")
     window = (*ax[0], *ax[1]) if ax[0] and ax[1] else None
     return Drawn(tuple(names), tuple(points), window, surface)

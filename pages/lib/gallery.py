@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from .claims import decode_array
+
 ROOT = Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "pages" / "gallery"
 SIZE = (320, 200)
@@ -26,12 +28,6 @@ PAGE_FILES = {"playground": "pages/playground.py", "critical": "pages/critical.p
 
 def thumbnail_file(preset_id: str) -> Path:
     return GALLERY / f"{preset_id}.png"
-
-
-def _array(value) -> np.ndarray:
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).astype(float)
-    return np.asarray(value if value is not None else [], dtype=float)
 
 
 def race_spec(preset) -> dict:
@@ -80,7 +76,7 @@ def render(spec: dict, size: tuple[int, int] = SIZE) -> bytes:
                      and trace.get("xaxis", "x") == "x" and trace.get("yaxis", "y") == "y")
         if not full_path:
             continue
-        xs, ys = _array(trace.get("x")), _array(trace.get("y"))
+        xs, ys = decode_array(trace.get("x")), decode_array(trace.get("y"))
         colour = trace.get("line", {}).get("color", "#000000")
         pts = [to_px(a, b) for a, b in zip(xs, ys) if np.isfinite(a) and np.isfinite(b)]
         pts = [(float(np.clip(a, -w, 2 * w)), float(np.clip(b, -h, 2 * h))) for a, b in pts]
