@@ -30,7 +30,7 @@ import plotly.io as pio  # noqa: E402
 
 import surfaces  # noqa: E402
 from pages.lib import figures as F  # noqa: E402
-from pages.lib._fig_demo import descent_path  # noqa: E402
+from tests.figure_demo import descent_path, naive_race_figure  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Playground figure payload"
@@ -79,8 +79,8 @@ def measure(s, xs, ys, Z, steps: int, repeat: int, naive: bool) -> dict:
     out = dict(steps=steps, spec_bytes=len(js.encode()), frames=len(spec["frames"]), t_warm=t_warm, t_cold=t_cold,
                t_json=t_json, t_fig=t_fig, t_dict=t_dict, same=same)
     if naive:
-        nfig, out["t_naive"] = timed(lambda: F.naive_race_figure(xs, ys, Z, paths, log_scale=s.log_scale,
-                                                                 window=s.window), 1)
+        nfig, out["t_naive"] = timed(lambda: naive_race_figure(xs, ys, Z, paths, log_scale=s.log_scale,
+                                                               window=s.window), 1)
         njs, out["t_naive_json"] = timed(nfig.to_json, 1)
         out["naive_bytes"], out["naive_frames"] = len(njs.encode()), len(nfig.frames)
     return out

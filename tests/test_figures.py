@@ -10,8 +10,8 @@ import pytest
 
 import surfaces
 from pages.lib import figures as F
-from pages.lib._fig_demo import demo_paths, descent_path
 from pages.lib._fig_raster import colour_values, iso_lines
+from tests.figure_demo import demo_paths, descent_path, naive_race_figure
 
 
 @pytest.fixture(scope="module")
@@ -255,7 +255,7 @@ def test_other_figures(himmelblau):
 def test_naive_is_much_bigger(himmelblau):
     s, xs, ys, Z = himmelblau
     paths = [_line_path(300, str(k)) for k in range(2)]
-    naive = len(F.naive_race_figure(xs, ys, Z, paths, log_scale=True).to_json())
+    naive = len(naive_race_figure(xs, ys, Z, paths, log_scale=True).to_json())
     ours = len(F.race_figure(xs, ys, Z, paths, log_scale=True).to_json())
     assert naive > 3 * ours
 

@@ -20,7 +20,8 @@ Render with ``st.plotly_chart(fig, key=..., theme=None)`` so the projector styli
 Public API: :class:`PathView`, :data:`PALETTE`, :func:`frame_steps`, :func:`surface_image`,
 :func:`iso_line_trace`, :func:`colorbar_trace`, :func:`colour_scale_is_log`,
 :func:`log_colour_hides_structure`, :func:`race_figure`, :func:`surface_3d_figure`,
-:func:`schedule_figure`, :func:`naive_race_figure` (benchmark baseline only).
+:func:`schedule_figure` (the naive baseline of the payload benchmark lives in
+tests/figure_demo.py).
 
 Fast path for pages: :func:`race_figure_spec`, :func:`surface_3d_figure_spec`,
 :func:`schedule_figure_spec` return the plain figure dict (``{"data", "layout"[, "frames"]}``,
@@ -1235,37 +1236,3 @@ def _schedule_dict(lrs, height, big, log_y, enc, xlabel="step") -> dict:
               "yaxis": {**axis(), "title": {"text": "η_t", "standoff": 2}, "type": "log" if log_y else "linear",
                         "rangemode": "tozero" if not log_y else "normal"}}
     return {"data": traces, "layout": layout}
-
-
-def naive_race_figure(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window: Window | None = None,
-                      height: int = 620) -> go.Figure:
-    """BENCHMARK BASELINE ONLY: the tutorial approach, one frame per step carrying every path
-    so far as Python lists (decimal text). Payload grows with steps^2. Do not use in pages."""
-    paths = list(paths)
-    xs = np.asarray(xs, dtype=float)
-    ys = np.asarray(ys, dtype=float)
-    if window is None:
-        window = (float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1]))
-    last = max([p.n_steps for p in paths] or [0])
-    traces = [colorbar_trace(Z, log_scale), iso_line_trace(xs, ys, Z, log_scale)]
-    first = len(traces)
-    for p in paths:
-        traces.append(go.Scatter(x=p.points[:1, 0].tolist(), y=p.points[:1, 1].tolist(), mode="lines+markers",
-                                 name=p.name, line=dict(color=p.color)))
-    frames = []
-    for s in range(last + 1):
-        data = []
-        for p in paths:
-            h = min(s, p.n_steps)
-            data.append(go.Scatter(x=p.points[: h + 1, 0].tolist(), y=p.points[: h + 1, 1].tolist()))
-        frames.append(go.Frame(name=str(s), data=data, traces=list(range(first, first + len(paths)))))
-    fig = go.Figure(data=traces, frames=frames)
-    xmin, xmax, ymin, ymax = window
-    fig.update_layout(
-        height=height, xaxis=dict(range=[xmin, xmax]), yaxis=dict(range=[ymin, ymax]),
-        images=[dict(source=surface_image(xs, ys, Z, log_scale), xref="x", yref="y", x=xmin, y=ymax,
-                     sizex=xmax - xmin, sizey=ymax - ymin, sizing="stretch", layer="below")],
-        updatemenus=[dict(type="buttons", buttons=[dict(label="Play", method="animate", args=[None, dict(
-            frame=dict(duration=20, redraw=False), fromcurrent=True)])])],
-    )
-    return fig

@@ -14,8 +14,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import surfaces  # noqa: E402
-from pages.lib._fig_demo import demo_paths  # noqa: E402
 from pages.lib.figures import race_figure  # noqa: E402
+from tests.figure_demo import demo_paths  # noqa: E402
 
 st.set_page_config(page_title="Figure harness", layout="wide")
 

@@ -1,14 +1,20 @@
-"""Small NumPy gradient-descent / heavy-ball loops that produce :class:`PathView` objects.
+"""Test-only figure code: small NumPy gradient-descent / heavy-ball loops that produce
+:class:`~pages.lib.figures.PathView` objects, and the naive race figure (the payload baseline).
 
-For the figure tests, the browser harness and the payload benchmark only: the real optimizer
-engine is ``optim/``. Torch-form heavy ball: b = mu*b + g (b = g on the first step); theta -= lr*b.
+For the figure tests, the browser harness (tests/browser/figure_app.py) and the payload
+benchmark (benchmarks/bench_figure.py) only: the real optimizer engine is ``optim/``, the real
+race figure :func:`pages.lib.figures.race_figure_spec`. Torch-form heavy ball: b = mu*b + g
+(b = g on the first step); theta -= lr*b.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Sequence
 
-from .figures import PALETTE, PathView
+import numpy as np
+import plotly.graph_objects as go
+
+from pages.lib.figures import PALETTE, PathView, Window, colorbar_trace, iso_line_trace, surface_image
 
 
 def descent_path(surface, start, *, lr: float, momentum: float = 0.0, n_steps: int = 200, name: str | None = None,
@@ -59,3 +65,37 @@ def demo_paths(surface, n_steps: int = 200, count: int = 4) -> list[PathView]:
         out.append(descent_path(surface, start, lr=a, momentum=mu, n_steps=n_steps, color=PALETTE[k % len(PALETTE)],
                                 name=f"{'GD' if not mu else f'mom {mu:g}'} η={a:.2g} #{k + 1}"))
     return out
+
+
+def naive_race_figure(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window: Window | None = None,
+                      height: int = 620) -> go.Figure:
+    """BENCHMARK BASELINE ONLY: the tutorial approach, one frame per step carrying every path
+    so far as Python lists (decimal text). Payload grows with steps^2. Do not use in pages."""
+    paths = list(paths)
+    xs = np.asarray(xs, dtype=float)
+    ys = np.asarray(ys, dtype=float)
+    if window is None:
+        window = (float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1]))
+    last = max([p.n_steps for p in paths] or [0])
+    traces = [colorbar_trace(Z, log_scale), iso_line_trace(xs, ys, Z, log_scale)]
+    first = len(traces)
+    for p in paths:
+        traces.append(go.Scatter(x=p.points[:1, 0].tolist(), y=p.points[:1, 1].tolist(), mode="lines+markers",
+                                 name=p.name, line=dict(color=p.color)))
+    frames = []
+    for s in range(last + 1):
+        data = []
+        for p in paths:
+            h = min(s, p.n_steps)
+            data.append(go.Scatter(x=p.points[: h + 1, 0].tolist(), y=p.points[: h + 1, 1].tolist()))
+        frames.append(go.Frame(name=str(s), data=data, traces=list(range(first, first + len(paths)))))
+    fig = go.Figure(data=traces, frames=frames)
+    xmin, xmax, ymin, ymax = window
+    fig.update_layout(
+        height=height, xaxis=dict(range=[xmin, xmax]), yaxis=dict(range=[ymin, ymax]),
+        images=[dict(source=surface_image(xs, ys, Z, log_scale), xref="x", yref="y", x=xmin, y=ymax,
+                     sizex=xmax - xmin, sizey=ymax - ymin, sizing="stretch", layer="below")],
+        updatemenus=[dict(type="buttons", buttons=[dict(label="Play", method="animate", args=[None, dict(
+            frame=dict(duration=20, redraw=False), fromcurrent=True)])])],
+    )
+    return fig
