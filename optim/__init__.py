@@ -12,10 +12,11 @@ Optimizers use PyTorch's hyperparameter names and defaults and reproduce torch.o
 ids (``momentum``, ``adagrad_lecture``, ``rmsprop_lecture``).
 """
 
-from . import schedules
+from . import compose, schedules
 from .adam import adam, adamw, amsgrad
 from .adaptive import adagrad, adagrad_lecture, rmsprop, rmsprop_lecture
 from .base import Optimizer, State
+from .compose import recognise
 from .newton import newton
 from .noise import GradientNoise
 from .sgd import gd, momentum, nesterov, sgd
@@ -49,7 +50,7 @@ OPTIMIZERS = {
 
 __all__ = [
     "BOUND", "GRAD_TOL", "LEAVE_GRAD", "MAX_STEPS", "OPTIMIZERS", "SPECS", "STEP_TOL", "Fan", "GradientNoise", "Optimizer",
-    "Param", "Spec", "State", "Trajectory", "adagrad", "adagrad_lecture", "adam", "adamw", "amsgrad", "gd",
-    "make", "momentum", "nesterov", "newton", "rmsprop", "rmsprop_lecture", "schedules", "sgd", "simulate",
+    "Param", "Spec", "State", "Trajectory", "adagrad", "adagrad_lecture", "adam", "adamw", "amsgrad", "compose", "gd",
+    "make", "momentum", "nesterov", "newton", "recognise", "rmsprop", "rmsprop_lecture", "schedules", "sgd", "simulate",
     "simulate_many",
 ]
