@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from surfaces.atlas_types import sorted_eigh
+
 
 @dataclass(frozen=True)
 class LocalModel:
@@ -63,19 +65,10 @@ class LocalModel:
         return taylor_model(self.f, self.grad, self.hessian, (self.x, self.y), x, y)
 
 
-def eigen(hessian) -> tuple[np.ndarray, np.ndarray]:
-    """Ascending eigenvalues and unit eigenvectors (columns, first non-zero component > 0)."""
-    H = np.asarray(hessian, dtype=float)
-    H = 0.5 * (H + H.T)
-    if not np.all(np.isfinite(H)):
-        return np.full(2, np.nan), np.full((2, 2), np.nan)
-    vals, vecs = np.linalg.eigh(H)
-    for k in range(2):
-        col = vecs[:, k]
-        nz = np.flatnonzero(np.abs(col) > 1e-12)
-        if nz.size and col[nz[0]] < 0:
-            vecs[:, k] = -col
-    return vals, vecs
+# Ascending eigenvalues and unit eigenvectors (columns, first non-zero component > 0): the one
+# sign-fixed decomposition, shared with the critical-point atlas so that the page's escape arrow
+# and the atlas's escape direction can never disagree in sign.
+eigen = sorted_eigh
 
 
 def local_model(surface, x: float, y: float) -> LocalModel:
