@@ -30,6 +30,7 @@ import plotly.io as pio  # noqa: E402
 
 import surfaces  # noqa: E402
 from pages.lib import figures as F  # noqa: E402
+from pages.lib.figures.surface import LAYER_CACHE  # noqa: E402
 from tests.figure_demo import descent_path, naive_race_figure  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
@@ -68,7 +69,7 @@ def measure(s, xs, ys, Z, steps: int, repeat: int, naive: bool) -> dict:
     spec, t_warm = timed(lambda: F.race_figure_spec(xs, ys, Z, paths, **kw), repeat)
 
     def cold():
-        F._LAYER_CACHE.clear()
+        LAYER_CACHE.clear()
         return F.race_figure_spec(xs, ys, Z, paths, **kw)
 
     _, t_cold = timed(cold, max(1, repeat // 2))

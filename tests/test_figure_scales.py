@@ -21,7 +21,7 @@ from PIL import Image
 import optim
 import surfaces
 from pages.lib import figures as F
-from pages.lib._fig_raster import colour_values
+from pages.lib.figures.raster import colour_values
 
 
 def _dec(spec) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""pages/lib/figures.py without a browser: structure, payload and determinism of the race figure."""
+"""pages/lib/figures/ without a browser: structure, payload and determinism of the race figure."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pytest
 
 import surfaces
 from pages.lib import figures as F
-from pages.lib._fig_raster import colour_values, iso_lines
+from pages.lib.figures.encoding import typed
+from pages.lib.figures.raster import colour_values, iso_lines
+from pages.lib.figures.surface import LAYER_CACHE, LAYER_CACHE_SIZE, surface_layers
 from tests.figure_demo import demo_paths, descent_path, naive_race_figure
 
 
@@ -368,23 +370,23 @@ def test_other_specs_equal_validated(himmelblau):
     np.zeros((0, 2)), np.array([True, False]), np.arange(12.0).reshape(3, 4).T,
 ])
 def test_typed_matches_plotly_encoder(arr):
-    assert json.loads(json.dumps(F._typed(arr))) == _canon({"v": to_typed_array_spec(arr)})["v"]
+    assert json.loads(json.dumps(typed(arr))) == _canon({"v": to_typed_array_spec(arr)})["v"]
 
 
 def test_surface_layers_memoised_on_grid_bytes(himmelblau):
     s, xs, ys, Z = himmelblau
-    a = F._surface_layers(xs, ys, Z, True)
-    assert F._surface_layers(xs.copy(), ys.copy(), Z.copy(), True) is a  # same bytes -> cache hit
-    assert F._surface_layers(xs, ys, Z, False) is not a
+    a = surface_layers(xs, ys, Z, True)
+    assert surface_layers(xs.copy(), ys.copy(), Z.copy(), True) is a  # same bytes -> cache hit
+    assert surface_layers(xs, ys, Z, False) is not a
     Z2 = Z.copy()
     Z2[30:50, 30:50] = Z.max()
-    b = F._surface_layers(xs, ys, Z2, True)
+    b = surface_layers(xs, ys, Z2, True)
     assert b is not a and b.image != a.image
     assert a.image == F.surface_image(xs, ys, Z, True)
     assert not a.iso_x.flags.writeable
-    for k in range(F._LAYER_CACHE_SIZE + 3):
-        F._surface_layers(xs, ys, Z + k, True)
-    assert len(F._LAYER_CACHE) <= F._LAYER_CACHE_SIZE
+    for k in range(LAYER_CACHE_SIZE + 3):
+        surface_layers(xs, ys, Z + k, True)
+    assert len(LAYER_CACHE) <= LAYER_CACHE_SIZE
 
 
 def test_spec_is_deterministic_and_not_aliased_to_cache(himmelblau):

@@ -1,4 +1,4 @@
-"""Raster and iso-line helpers for :mod:`pages.lib.figures` (NumPy + Pillow, no Plotly).
+"""The surface as pixels and iso-lines, for :mod:`pages.lib.figures` (NumPy + Pillow, no Plotly).
 
 - :func:`colour_values` maps f to the values the colour scale shows (linear, or log10 of the
   height above the grid minimum).
