@@ -1,6 +1,6 @@
 """Exact critical-point algebra for polynomial surfaces, run in a separate process.
 
-SymPy has no timeout and some Groebner computations take very long, so :mod:`surfaces.atlas`
+SymPy has no timeout and some Groebner computations take very long, so :mod:`surfaces.algebra_client`
 runs this file as a script in a child interpreter (``python _atlas_worker.py``) and kills it
 when a job overruns its time limit. The child imports only SymPy and NumPy (not the ``surfaces``
 package), answers one job per line and exits when its stdin closes.

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import surfaces
-from surfaces import CATALOG
+from surfaces import CATALOG, algebra_client
 from surfaces import atlas as atlas_mod
 from surfaces.atlas import (
     Atlas,
@@ -379,7 +379,7 @@ def test_atlas_long_after_warm_up_gives_the_fresh_server_answer(monkeypatch):
     # (the wait's deadline was already past, so its ready line was never read) and the Newton-only
     # answer (a "saddle" with eigenvalues +-3.8e-6) was cached for the server's life.
     window = 0.3
-    monkeypatch.setattr(atlas_mod, "STARTUP_TIMEOUT", window)
+    monkeypatch.setattr(algebra_client, "STARTUP_TIMEOUT", window)  # the worker class reads it there, at use
     worker = atlas_mod._AlgebraWorker()
     monkeypatch.setattr(atlas_mod, "_WORKER", worker)
     try:
