@@ -161,6 +161,7 @@ class Student:
     cookies: dict[str, str] = field(default_factory=dict)
     drops: list[str] = field(default_factory=list)  # connection errors that led to a reconnect
     final_link: str = ""
+    holding: bool = False  # the tab is open on its final view, waiting for ``hold``
 
     @property
     def replicas(self) -> set[str | None]:
@@ -173,7 +174,7 @@ class Student:
 async def student(base: str, link: str, *, change: bool = True, via_proxy: bool = False,
                   cookies: dict[str, str] | None = None, hold: asyncio.Event | None = None,
                   reconnects: int = 0, timeout: float = TIMEOUT_S,
-                  on_view=None, cookie_name: str = "SERVERID") -> Student:
+                  on_view=None, cookie_name: str = "SERVERID", need_figure: bool = True) -> Student:
     """Open ``link`` on the server (or proxy) at ``base`` (``http://host:port``) like a student.
 
     ``via_proxy``: first GET the page (the proxy sets its affinity cookie there) and keep the
@@ -182,7 +183,8 @@ async def student(base: str, link: str, *, change: bool = True, via_proxy: bool 
     this event is set (a tab stays open in class). ``reconnects``: how many times a dropped or
     refused connection is reopened (health probe through the proxy, new websocket, rerun of the
     current link); 0 makes any connection problem an error. ``on_view(student, view)`` is called
-    after every finished run. Never raises: problems end up in ``.error``.
+    after every finished run. ``need_figure``: a run without a Plotly figure is an error (every
+    preset's page has one; the home page has none). Never raises: problems end up in ``.error``.
     """
     rec = Student(link=link, cookies=dict(cookies or {}))
     page, _, query = link.lstrip("/").partition("?")
@@ -193,7 +195,7 @@ async def student(base: str, link: str, *, change: bool = True, via_proxy: bool 
     for attempt in range(reconnects + 1):
         try:
             if via_proxy:
-                path = f"/{page}?{current}" if attempt == 0 else "/_stcore/health"  # the frontend's reconnect probe
+                path = (f"/{page}" + (f"?{current}" if current else "")) if attempt == 0 else "/_stcore/health"  # reconnect probe
                 status, headers, port = await http_get(base, path, rec.cookies, timeout=min(timeout, 60))
                 rec.served_by.append((path.split("?")[0], headers.get(SERVED_BY), port))
                 if status != 200:
@@ -208,7 +210,7 @@ async def student(base: str, link: str, *, change: bool = True, via_proxy: bool 
                 await ws.send(rerun_msg(current, page))
                 run = await one_run(ws, t1, timeout)
                 problems = run.errors + ([] if run.status == FINISHED else [f"run status {run.status}"])
-                if not run.figures:
+                if need_figure and not run.figures:
                     problems.append("no figure")
                 if problems:  # the app answered, wrongly: not a connection problem, no retry
                     rec.error = "; ".join(problems)
@@ -248,10 +250,12 @@ async def student(base: str, link: str, *, change: bool = True, via_proxy: bool 
                 if hold is not None:  # the tab stays open; a dropped connection is noticed here too
                     closed = asyncio.ensure_future(ws.wait_closed())
                     released = asyncio.ensure_future(hold.wait())
+                    rec.holding = True
                     try:
                         await asyncio.wait({closed, released}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
                         was_closed = closed.done()
                     finally:
+                        rec.holding = False
                         closed.cancel()
                         released.cancel()
                     if not hold.is_set():
