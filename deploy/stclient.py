@@ -93,10 +93,10 @@ def _shown_value(w) -> float | None:
     return default if isinstance(default, float) else (default[0] if len(default) else None)
 
 
-def control_to_change(inputs) -> tuple[str, str, float] | None:
+def control_to_change(inputs, step: float = 1.0) -> tuple[str, str, float] | None:
     """(widget id, link key, new value) of the control to change: the start's x₀ if the page has
     one, else the inspector's radius, else the steps, else the first number input that shows a
-    value; +1 (within its bounds)."""
+    value; + ``step`` (within its bounds)."""
     candidates = [w for w in inputs if _shown_value(w) is not None and w.query_param_key]
     # the start point moves every path, the inspector's radius redraws the critical-points map;
     # a longer run may change nothing once every path has stopped
@@ -105,7 +105,7 @@ def control_to_change(inputs) -> tuple[str, str, float] | None:
     if not candidates:
         return None
     w = candidates[0]
-    new = _shown_value(w) + 1
+    new = _shown_value(w) + step
     return w.id, w.query_param_key, min(new, w.max) if w.has_max else new
 
 
@@ -174,7 +174,8 @@ class Student:
 async def student(base: str, link: str, *, change: bool = True, via_proxy: bool = False,
                   cookies: dict[str, str] | None = None, hold: asyncio.Event | None = None,
                   reconnects: int = 0, timeout: float = TIMEOUT_S,
-                  on_view=None, cookie_name: str = "SERVERID", need_figure: bool = True) -> Student:
+                  on_view=None, cookie_name: str = "SERVERID", need_figure: bool = True,
+                  step: float = 1.0) -> Student:
     """Open ``link`` on the server (or proxy) at ``base`` (``http://host:port``) like a student.
 
     ``via_proxy``: first GET the page (the proxy sets its affinity cookie there) and keep the
@@ -184,7 +185,8 @@ async def student(base: str, link: str, *, change: bool = True, via_proxy: bool 
     refused connection is reopened (health probe through the proxy, new websocket, rerun of the
     current link); 0 makes any connection problem an error. ``on_view(student, view)`` is called
     after every finished run. ``need_figure``: a run without a Plotly figure is an error (every
-    preset's page has one; the home page has none). Never raises: problems end up in ``.error``.
+    preset's page has one; the home page has none). ``step``: how much the changed control moves
+    (+1 by default; a new step makes the server compute a new run). Never raises: problems end up in ``.error``.
     """
     rec = Student(link=link, cookies=dict(cookies or {}))
     page, _, query = link.lstrip("/").partition("?")
@@ -226,7 +228,7 @@ async def student(base: str, link: str, *, change: bool = True, via_proxy: bool 
                     on_view(rec, view)
                 if reference is None:
                     reference = view
-                    target = control_to_change(run.number_inputs) if change else None
+                    target = control_to_change(run.number_inputs, step) if change else None
                     if target:
                         widget_id, key, new = target
                         params = dict(parse_qsl(current))
