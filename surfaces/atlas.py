@@ -98,10 +98,10 @@ from .atlas_types import (
     hessian_scale,
     sorted_eigh,
 )
+from .newton_search import dedup, grad_scale, inside, polish, refine_search, search, snap_zero
 from .parser import X, Y
 from .surface import Surface, Window
 
-SNAP_REL = 1e-12  # |coordinate| <= SNAP_REL * window diagonal is reported as 0 (if still critical)
 DEFAULT_TIMEOUT = 2.0  # seconds for the exact algebra
 NEWTON_BUDGET = 0.6  # CPU seconds: no refinement pass starts that would end after this
 CACHE_SIZE = 64
@@ -116,140 +116,6 @@ __all__ = [
     "CriticalPoint", "Progress", "classify", "clear_cache", "critical_points", "eigen_tolerance", "hessian_scale",
     "sorted_eigh", "warm_up",
 ]
-
-
-# --- numeric helpers --------------------------------------------------------------------------
-def _eval(surface: Surface, x: np.ndarray, y: np.ndarray):
-    """grad (2, n) and Hessian entries (3, n) at points; non-finite values stay NaN."""
-    g = surface.grad(x, y)
-    h = surface.hessian(x, y)
-    return g, np.stack([h[0, 0], h[0, 1], h[1, 1]])
-
-
-def _lm_solve(g, h, mu):
-    """Solve (H^2 + mu I) d = -H g for symmetric 2x2 H, vectorized. Returns d (2, n)."""
-    a, b, c = h
-    gx, gy = g
-    # H^2 = [[a^2 + b^2, b(a + c)], [b(a + c), b^2 + c^2]]
-    m11 = a * a + b * b + mu
-    m12 = b * (a + c)
-    m22 = b * b + c * c + mu
-    r1 = -(a * gx + b * gy)
-    r2 = -(b * gx + c * gy)
-    det = m11 * m22 - m12 * m12
-    with np.errstate(all="ignore"):
-        dx = (m22 * r1 - m12 * r2) / det
-        dy = (m11 * r2 - m12 * r1) / det
-    return np.stack([dx, dy])
-
-
-def _newton(surface: Surface, pts: np.ndarray, iterations: int, max_step: float, done_tol: float = 0.0):
-    """Damped Newton (Levenberg-Marquardt) on grad f = 0 from many seeds at once.
-
-    pts: (2, n). Returns (pts, |grad|) after ``iterations`` steps; a step is accepted only when it
-    lowers |grad|; the damping shrinks after an accepted step (-> pure Newton, quadratic) and grows
-    after a rejected one (-> gradient descent on |grad|^2). Seeds with |grad| <= done_tol stop.
-    """
-    with np.errstate(all="ignore"):
-        p = pts.copy()
-        g, h = _eval(surface, p[0], p[1])
-        gn = np.hypot(g[0], g[1])
-        hs = np.sum(h * h, axis=0)
-        nu = np.full(p.shape[1], 1e-4)
-        alive = np.isfinite(gn) & np.all(np.isfinite(h), axis=0)
-        for _ in range(iterations):
-            idx = np.flatnonzero(alive & (gn > done_tol))
-            if idx.size == 0:
-                break
-            mu = nu[idx] * (hs[idx] + 1e-30)
-            d = _lm_solve(g[:, idx], h[:, idx], mu)
-            norm = np.hypot(d[0], d[1])
-            scale = np.where(norm > max_step, max_step / np.where(norm > 0, norm, 1), 1.0)
-            d = d * scale
-            trial = p[:, idx] + d
-            gt, ht = _eval(surface, trial[0], trial[1])
-            gtn = np.hypot(gt[0], gt[1])
-            ok = np.isfinite(gtn) & np.all(np.isfinite(ht), axis=0) & (gtn < gn[idx])
-            acc = idx[ok]
-            p[:, acc] = trial[:, ok]
-            g[:, acc] = gt[:, ok]
-            h[:, acc] = ht[:, ok]
-            gn[acc] = gtn[ok]
-            hs[acc] = np.sum(ht[:, ok] ** 2, axis=0)
-            nu[acc] = np.maximum(nu[acc] / 10, 1e-12)
-            rej = idx[~ok]
-            nu[rej] = nu[rej] * 8
-            alive[rej[nu[rej] > 1e12]] = False
-        return p, gn
-
-
-def _grad_scale(surface: Surface, window: Window) -> float:
-    xmin, xmax, ymin, ymax = window
-    xs = np.linspace(xmin, xmax, 17)
-    ys = np.linspace(ymin, ymax, 17)
-    with np.errstate(all="ignore"):
-        g = surface.grad(xs[None, :], ys[:, None])
-        n = np.hypot(g[0], g[1])
-    n = n[np.isfinite(n)]
-    return float(np.median(n)) if n.size else 1.0
-
-
-def _inside(p: np.ndarray, window: Window, margin: float) -> np.ndarray:
-    xmin, xmax, ymin, ymax = window
-    return (p[0] >= xmin - margin) & (p[0] <= xmax + margin) & (p[1] >= ymin - margin) & (p[1] <= ymax + margin)
-
-
-def _dedup(p: np.ndarray, gn: np.ndarray, tol: float) -> np.ndarray:
-    """Indices of cluster representatives: greedy, smallest |grad| first, radius 2 * tol."""
-    if p.shape[1] == 0:
-        return np.zeros(0, dtype=int)
-    order = np.argsort(gn, kind="stable")
-    cell = 2 * tol
-    cells = np.floor(p[:, order] / cell).astype(np.int64)
-    # one candidate per occupied cell (the best), then merge neighbours across cell borders
-    _, first = np.unique(cells, axis=1, return_index=True)
-    first = np.sort(first)
-    grid: dict[tuple[int, int], list[int]] = {}
-    keep: list[int] = []
-    r2 = cell * cell
-    for k in first:
-        i = int(order[k])
-        cx, cy = int(cells[0, k]), int(cells[1, k])
-        px, py = float(p[0, i]), float(p[1, i])
-        clash = False
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for m in grid.get((cx + dx, cy + dy), ()):
-                    if (p[0, m] - px) ** 2 + (p[1, m] - py) ** 2 <= r2:
-                        clash = True
-                        break
-                if clash:
-                    break
-            if clash:
-                break
-        if not clash:
-            keep.append(i)
-            grid.setdefault((cx, cy), []).append(i)
-    return np.array(keep, dtype=int)
-
-
-def _snap_zero(surface: Surface, xy: np.ndarray, window: Window, gtol: float) -> np.ndarray:
-    """Coordinates within SNAP_REL * diagonal of 0 become exactly 0 where grad f there is still
-    within ``gtol`` (the lecture's saddle is (0, 0), not (1.2e-21, -1.2e-21))."""
-    if xy.shape[1] == 0:
-        return xy
-    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
-    snapped = np.where(np.abs(xy) <= SNAP_REL * diag, 0.0, xy)
-    change = np.any(snapped != xy, axis=0)
-    if not change.any():
-        return xy
-    with np.errstate(all="ignore"):
-        g = surface.grad(snapped[0, change], snapped[1, change])
-        gn = np.hypot(np.asarray(g[0], dtype=float), np.asarray(g[1], dtype=float))
-    gn = np.broadcast_to(gn, (int(change.sum()),))
-    ok = np.zeros(xy.shape[1], dtype=bool)
-    ok[change] = np.isfinite(gn) & (gn <= gtol)
-    return np.where(ok[None, :], snapped, xy)
 
 
 def _make_points(surface: Surface, xy: np.ndarray, source: str, scale: float | None = None) -> list[CriticalPoint]:
@@ -405,7 +271,7 @@ def _exact_curve(surface: Surface, curve: dict, window: Window, max_points: int 
     stride = max(1, int(np.ceil(total / max_points)))
     for line in lines:
         line = _project(coeffs, line)
-        keep = _inside(line.T, window, 0.0) & np.all(np.isfinite(line), axis=1)
+        keep = inside(line.T, window, 0.0) & np.all(np.isfinite(line), axis=1)
         line = line[keep]
         if len(line) >= 2:
             sub = line[::stride]
@@ -545,7 +411,7 @@ def _nonsmooth_points(surface: Surface, window: Window, tol: float) -> list[Crit
             us = None
         if us is None:
             continue
-        pts, _ = _search(us, window, 16, iterations=40)
+        pts, _ = search(us, window, 16, iterations=40)
         if pts.shape[1] == 0:
             continue
         with np.errstate(all="ignore"):
@@ -570,74 +436,6 @@ def _nonsmooth_points(surface: Surface, window: Window, tol: float) -> list[Crit
                 continue  # a crease point where f rises one way and falls the other: not critical
             out.append(CriticalPoint(float(x), float(y), f0, np.full(2, np.nan), np.full((2, 2), np.nan), kind, "nonsmooth", float("nan")))
     return out
-
-
-# --- Newton search ----------------------------------------------------------------------------
-def _seeds(window: Window, n: int, shift: float = 0.0) -> np.ndarray:
-    xmin, xmax, ymin, ymax = window
-    # cell centres, slightly irrational offset so seeds avoid symmetry lines of the formula;
-    # ``shift`` (in cells) gives a different grid of the same density for a confirmation pass
-    off = (0.5 + shift) % 1.0
-    tx = (np.arange(n) + off + 0.0137) / n
-    ty = (np.arange(n) + off - 0.0091) / n
-    gx, gy = np.meshgrid(xmin + tx * (xmax - xmin), ymin + ty * (ymax - ymin))
-    return np.stack([gx.ravel(), gy.ravel()])
-
-
-def _rank_one(surface: Surface, xy: np.ndarray) -> np.ndarray:
-    """Boolean per point: the Hessian has exactly one (numerically) zero eigenvalue."""
-    if xy.shape[1] == 0:
-        return np.zeros(0, dtype=bool)
-    with np.errstate(all="ignore"):
-        H = surface.hessian(xy[0], xy[1])
-    a, b, c = H[0, 0], H[0, 1], H[1, 1]
-    norm = np.abs(a) + np.abs(c) + 2 * np.abs(b)
-    det = a * c - b * b
-    return np.isfinite(det) & (norm > 0) & (np.abs(det) <= 1e-6 * np.maximum(norm, 1.0) * norm)
-
-
-def _locally_critical(surface: Surface, p: np.ndarray, gn: np.ndarray, delta: float) -> np.ndarray:
-    """|grad| at p must be tiny compared with |grad| a little way off (delta, 4 directions).
-
-    The global tolerance is relative to the typical |grad| over the window; on a surface with a
-    huge dynamic range ((x + y + 1)^40 ...) that admits flat stretches where grad f is small but
-    not zero. A true critical point stands out against its own neighbourhood."""
-    if p.shape[1] == 0:
-        return np.zeros(0, dtype=bool)
-    best = np.zeros(p.shape[1])
-    with np.errstate(all="ignore"):
-        for dx, dy in ((delta, 0.0), (-delta, 0.0), (0.0, delta), (0.0, -delta)):
-            g = surface.grad(p[0] + dx, p[1] + dy)
-            n = np.hypot(g[0], g[1])
-            best = np.fmax(best, np.where(np.isfinite(n), n, 0.0))
-    return gn <= 1e-4 * best
-
-
-def _search(surface: Surface, window: Window, n: int, iterations: int = 60, shift: float = 0.0):
-    """One multi-start pass: converged, deduplicated points (2, k) inside the window and |grad|."""
-    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
-    gtol = 1e-8 * max(1.0, _grad_scale(surface, window))
-    p, gn = _newton(surface, _seeds(window, n, shift), iterations, max_step=0.2 * diag, done_tol=1e-4 * gtol)
-    ok = np.isfinite(gn) & (gn <= gtol) & _inside(p, window, 1e-9 * diag)
-    p, gn = p[:, ok], gn[ok]
-    ok = _locally_critical(surface, p, gn, 1e-4 * diag)
-    p, gn = p[:, ok], gn[ok]
-    # Points with one zero eigenvalue may be samples of a whole critical curve: keep them
-    # only as samples, about 1/100 of the window apart (cheap, and enough to draw the curve).
-    flat = _rank_one(surface, p)
-    keep = _dedup(p[:, ~flat], gn[~flat], 1e-6 * diag)
-    keep_flat = _dedup(p[:, flat], gn[flat], 5e-3 * diag)
-    p = np.concatenate([p[:, ~flat][:, keep], p[:, flat][:, keep_flat]], axis=1)
-    gn = np.concatenate([gn[~flat][keep], gn[flat][keep_flat]])
-    return p, gn
-
-
-def _polish(surface: Surface, xy: np.ndarray, window: Window):
-    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
-    p, gn = _newton(surface, xy, 12, max_step=1e-3 * diag)
-    gtol = 1e-8 * max(1.0, _grad_scale(surface, window))
-    ok = np.isfinite(gn) & (gn <= gtol) & _inside(p, window, 1e-9 * diag)
-    return p, gn, ok
 
 
 # --- Poincare-Hopf index check ----------------------------------------------------------------
@@ -788,46 +586,15 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     elif exact and not surface.is_polynomial:
         notes.append("not a polynomial: exact algebra does not apply; Newton search used")
     scale = hessian_scale(surface, window)
-    gtol = 1e-8 * max(1.0, _grad_scale(surface, window))
+    gtol = 1e-8 * max(1.0, grad_scale(surface, window))
 
     # Newton passes (run while the child computes)
-    report(0.05, f"Newton search from {seeds} x {seeds} seeds")
-    found = np.zeros((2, 0))
-    found_g = np.zeros(0)
-    n = seeds
-    passes = 0
-    stopped_by_budget = False
-    while True:
-        t_pass = time.thread_time()
-        p, gn = _search(surface, window, n, shift=0.5 * passes)  # each pass: fresh seeds
-        t_pass = time.thread_time() - t_pass
-        passes += 1
-        allp = np.concatenate([found, p], axis=1)
-        allg = np.concatenate([found_g, gn])
-        keep = _dedup(allp, allg, dedup_tol)
-        fresh = keep[keep >= found.shape[1]]
-        if found.shape[1] and fresh.size:
-            d2 = (allp[0, fresh, None] - found[0, None, :]) ** 2 + (allp[1, fresh, None] - found[1, None, :]) ** 2
-            fresh = fresh[np.min(d2, axis=1) > (2 * dedup_tol) ** 2]
-        # points on a non-isolated critical set (one zero eigenvalue) are endless: do not let
-        # them drive the refinement
-        new = int(np.sum(~_rank_one(surface, allp[:, fresh])))
-        found, found_g = allp[:, keep], allg[keep]
-        report(min(0.1 + 0.15 * passes, 0.6), f"Newton: {found.shape[1]} points after {n} x {n} seeds")
-        if passes >= 3 or (passes >= 2 and new == 0):
-            break
-        if algebra is not None and algebra.succeeded():
-            break  # the exact list is complete: Newton has cross-checked it with one pass
-        # dense critical points (Rastrigin, Ackley): jump straight to a 4x finer grid
-        factor = 4 if found.shape[1] > 0.2 * n * n else 2
-        factor = max(1, min(factor, (4 * seeds) // n))  # at most 4 x seeds per side
-        predicted = time.thread_time() - cpu0 + 1.1 * factor**2 * t_pass
-        # the first refinement (confirmation) may use up to twice the budget, later ones not
-        if predicted > newton_budget * (2 if passes == 1 else 1):
-            stopped_by_budget = True
-            break
-        n *= factor
-    newton_incomplete = new > 0 and passes >= 2
+    found_by_newton = refine_search(surface, window, seeds, newton_budget, cpu0, dedup_tol,
+                                    stop_early=lambda: algebra is not None and algebra.succeeded(), report=report)
+    found, found_g = found_by_newton.points, found_by_newton.grad_norms
+    n, passes, new = found_by_newton.grid, found_by_newton.passes, found_by_newton.new_in_last_pass
+    stopped_by_budget = found_by_newton.stopped_by_budget
+    newton_incomplete = found_by_newton.maybe_incomplete
 
     if found.shape[1] > MAX_POINTS:
         order = np.argsort(found_g, kind="stable")[:MAX_POINTS]
@@ -856,11 +623,11 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
                     exact_curves.append(cc)
             cand = np.array(reply.get("points", []), dtype=float).reshape(-1, 2).T
             if cand.shape[1]:
-                pp, pg, ok = _polish(surface, cand, window)
+                pp, pg, ok = polish(surface, cand, window)
                 moved = np.hypot(*(pp - cand)) <= 1e-3 * diag
                 ok &= moved
-                keep = _dedup(pp[:, ok], pg[ok], dedup_tol)
-                exact_xy = _snap_zero(surface, pp[:, ok][:, keep], window, gtol)
+                keep = dedup(pp[:, ok], pg[ok], dedup_tol)
+                exact_xy = snap_zero(surface, pp[:, ok][:, keep], window, gtol)
             complete = bool(reply.get("zero_dimensional", False))
             exact_algo = str(reply.get("algorithm", "groebner"))
             algebra_cpu = float(reply.get("cpu", 0.0))
@@ -871,7 +638,7 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     points: list[CriticalPoint] = []
     points.extend(_make_points(surface, exact_xy[:, ~_near_curves(exact_xy, exact_curves, dedup_tol)], "exact", scale))
     rest = found[:, ~_near_points(found, points, 100 * dedup_tol) & ~_near_curves(found, exact_curves, dedup_tol)]
-    newton_points = _make_points(surface, _snap_zero(surface, rest, window, gtol), "newton", scale)
+    newton_points = _make_points(surface, snap_zero(surface, rest, window, gtol), "newton", scale)
     link = 2.5 * diag / np.sqrt(2) / max(seeds, 1)
     curves = list(exact_curves)
     if not exact_curves:
