@@ -46,7 +46,7 @@ def make_paths(surface, steps: int) -> list[F.PathView]:
     configs = [(2e-4, 0.0), (2e-4, 0.9), (5e-4, 0.0), (1e-4, 0.95), (3e-4, 0.5), (1e-4, 0.0)]
     out = []
     for k, ((a, mu), st) in enumerate(zip(configs, starts)):
-        p = descent_path(surface, st, lr=a, momentum=mu, n_steps=steps, tol=0.0, color=F.PALETTE[k],
+        p = descent_path(surface, st, lr=a, momentum=mu, n_steps=steps, tol=0.0, color=F.PALETTE[k % len(F.PALETTE)],
                          name=f"{'GD' if not mu else f'mom {mu:g}'} η={a:g}")
         out.append(p)
     return out

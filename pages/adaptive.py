@@ -17,7 +17,6 @@ import streamlit as st
 from optim.bursts import max_difference, sideways_bounces
 from pages.lib import figures, widgets
 from pages.lib.links import tr
-from pages.lib.presets import PRESETS as _ALL_PRESETS  # noqa: F401  (first: it imports presets_adaptive)
 from pages.lib.presets_adaptive import (
     DECAY_KEY,
     DEFAULT_RACE,
@@ -29,6 +28,7 @@ from pages.lib.presets_adaptive import (
     SlotSpec,
     scene_from_values,
 )
+from pages.lib.registry import PLAYGROUND_MAX_STEPS
 from pages.lib.runs import bursts_of, get_surface, run_optimizer, surface_grid
 from pages.lib.snippets import simulate_snippet
 from pages.lib.text import COMMON
@@ -41,7 +41,7 @@ surface_id = guard.select(side, tr(T, "surface"), "surface", list(SURFACES), DEF
                           format_func=widgets.surface_label)
 surface = get_surface(surface_id)
 start = widgets.start_inputs(guard, side, surface, chart_key=f"{PAGE}_chart")
-steps = guard.integer(side, tr(T, "steps"), "steps", DEFAULT_STEPS, 10, widgets.MAX_STEPS)
+steps = guard.integer(side, tr(T, "steps"), "steps", DEFAULT_STEPS, 10, PLAYGROUND_MAX_STEPS)
 
 side.subheader(tr(T, "optimizers"))
 n_opt = guard.integer(side, tr(T, "n_optimizers"), "n", 4, 1, MAX_SLOTS, slider=True)
@@ -55,7 +55,6 @@ for i in range(n_opt):
     specs.append(SlotSpec(slot.opt_id, slot.hyper, decay, slot.color))
 slots = widgets.distinguish_slots(slots)
 scene = scene_from_values(surface_id, start[0], start[1], steps, specs)
-st.session_state["_adaptive_scene"] = scene  # what the tests compare with presets_adaptive.scene(link)
 
 # --- compute -----------------------------------------------------------------------------
 run_args = [(surface_id, "", s.opt_id, s.hyper, scene.start, steps, scene.schedule(s), (0.0, 1), 0) for s in specs]
@@ -193,4 +192,3 @@ if not present:
 else:
     widgets.autoplay()
     st.caption(tr(COMMON, "presenter_hint"))
-widgets.remember_finals(PAGE, [slot.label for slot in slots], runs)

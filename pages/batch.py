@@ -274,8 +274,6 @@ rows = [{
     tr(T, "col_grad"): f"{run.grad_norm[-1]:.2g}",
     tr(T, "col_status"): _status(run),
 } for b, name, run in zip(batch_list, names, runs)]
-st.session_state[f"_{PAGE}_finals"] = {  # what the tests compare the "copy as Python" snippet with
-    name: (tuple(map(float, run.points[-1])), float(run.loss[-1]), int(run.steps)) for name, run in zip(names, runs)}
 
 if not present:
     st.dataframe(rows, hide_index=True, width="stretch")

@@ -171,8 +171,8 @@ def map_figure(surface_id: str, formula: str, window: tuple, log_colour: bool, p
                                             arrowhead=2, arrowsize=1.1, arrowwidth=width * s, arrowcolor=color,
                                             text=""))
     fig = go.Figure(traces)
-    x0, x1 = figures._cell_extent(xs)
-    y0, y1 = figures._cell_extent(ys)
+    x0, x1 = figures.cell_extent(xs)
+    y0, y1 = figures.cell_extent(ys)
     aspect = (xmax - xmin) / (ymax - ymin)
     axis = dict(showgrid=False, zeroline=False, ticks="outside", showline=True, linecolor="#444", mirror=True,
                 tickfont=dict(size=round(13 * s)))
@@ -564,7 +564,6 @@ else:
         ("momentum", (("lr", lr), ("momentum", float(mom))), start_b, lab_steps, (0.0, 1), 0),
         ("newton", (("damping", 0.0), ("lr", 1.0)), start_f, lab_steps, (0.0, 1), 0)]
     lab_runs = (run_a, run_b, run_c, run_d, run_e, run_f)
-    widgets.remember_finals(PAGE, names, lab_runs)
     if not present:
         with st.expander(tr(COMMON, "exports"), expanded=False):
             snippet = simulate_snippet(

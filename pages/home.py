@@ -6,17 +6,10 @@ from pages.lib import widgets
 from pages.lib.gallery import thumbnail_file
 from pages.lib.links import LinkGuard, current_lang, tr
 from pages.lib.presets import PRESETS
-from pages.lib.text import COMMON, LANGS
+from pages.lib.registry import CONTENT_PAGES, PAGE_BY_PATH
+from pages.lib.text import COMMON, LANGS, NAV
 from pages.lib.text import HOME as T
 
-PAGE_FILES = {
-    "playground": ("pages/playground.py", "Playground", ":material/sports_score:", "playground_blurb"),
-    "critical": ("pages/critical.py", "Critical points", ":material/change_history:", "critical_blurb"),
-    "batch": ("pages/batch.py", "Batch size", ":material/stacks:", "batch_blurb"),
-    "momentum": ("pages/momentum.py", "Momentum", ":material/speed:", "momentum_blurb"),
-    "adaptive": ("pages/adaptive.py", "Adaptive LR", ":material/tune:", "adaptive_blurb"),
-    "warmup": ("pages/warmup.py", "Warm-up", ":material/trending_up:", "warmup_blurb"),
-}
 CARDS_PER_ROW = 4
 
 guard = LinkGuard("home")  # the home page has no settings: any other link parameter is reported
@@ -27,10 +20,11 @@ st.markdown(f"## {tr(COMMON, 'app_title')}")
 st.write(tr(T, "tagline"))
 
 cols = st.columns(3)
-for i, (path, title, icon, blurb) in enumerate(PAGE_FILES.values()):
+for i, page in enumerate(CONTENT_PAGES):
     with cols[i % 3]:
-        st.page_link(path, label=title, icon=icon, query_params={"lang": current_lang()} if lang else None)
-        st.caption(tr(T, blurb))
+        st.page_link(page.file, label=tr(NAV, page.url_path), icon=page.icon,
+                     query_params={"lang": current_lang()} if lang else None)
+        st.caption(tr(T, page.blurb_key))
 
 st.markdown(f"### {tr(T, 'gallery')}")
 st.caption(tr(T, "gallery_help"))
@@ -47,5 +41,5 @@ for start in range(0, len(presets), CARDS_PER_ROW):
             params = {"v": "1", "preset": preset.id, **preset.params}
             if lang:
                 params["lang"] = current_lang()
-            st.page_link(PAGE_FILES[preset.page][0], label=tr(T, "open"), icon=":material/play_arrow:",
+            st.page_link(PAGE_BY_PATH[preset.page].file, label=tr(T, "open"), icon=":material/play_arrow:",
                          query_params=params)

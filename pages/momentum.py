@@ -18,8 +18,7 @@ import optim
 import optim.export
 import surfaces
 from optim import phenomena
-from pages.lib import figures, widgets
-from pages.lib import presets as _catalog  # noqa: F401  (load the catalog before presets_momentum)
+from pages.lib import controls, figures, widgets
 from pages.lib import presets_momentum as PM
 from pages.lib.links import tr
 from pages.lib.runs import run_optimizer, surface_grid
@@ -54,7 +53,7 @@ def race_cached(surface_id, window, log_colour, paths, big, labels=()):
                                log_loss=False, critical_points=crit, height=600, labels=dict(labels))
 
 
-def _view(spec: PM.RunSpec, run, name: str) -> figures.PathView:
+def _view(spec: controls.RunSpec, run, name: str) -> figures.PathView:
     return figures.PathView(name=name, color=spec.color, points=run.points, loss=run.loss, lr=run.lr,
                             effective_step=run.effective_step, grad_norm=np.linalg.norm(run.grad, axis=-1),
                             status=run.status, stop_step=run.stop_step, dash=spec.dash)
@@ -202,21 +201,21 @@ note = st.container()
 
 # --- controls ------------------------------------------------------------------------------------
 values = {}
-values["surface"] = PM.make_widget(guard, side, C["surface"], tr(T, "surface"))
+values["surface"] = controls.make_widget(guard, side, C["surface"], tr(T, "surface"))
 surface = surfaces.CATALOG[values["surface"]]
 values["x0"], values["y0"] = widgets.start_inputs(guard, side, surface, chart_key=f"{PAGE}_chart")
-values["steps"] = PM.make_widget(guard, side, C["steps"], tr(T, "steps"))
-values["lr"] = PM.make_widget(guard, side, C["lr"], tr(T, "lr"), fmt="%.4g")
-values["lam"] = PM.make_widget(guard, side, C["lam"], tr(T, "lam"), fmt="%.3g", step=0.01)
+values["steps"] = controls.make_widget(guard, side, C["steps"], tr(T, "steps"))
+values["lr"] = controls.make_widget(guard, side, C["lr"], tr(T, "lr"), fmt="%.4g")
+values["lam"] = controls.make_widget(guard, side, C["lam"], tr(T, "lam"), fmt="%.3g", step=0.01)
 side.subheader(tr(T, "paths"))
-values["gd"] = PM.make_widget(guard, side, C["gd"], tr(T, "show_gd"))
-values["torch"] = PM.make_widget(guard, side, C["torch"], tr(T, "show_torch"))
-values["nesterov"] = PM.make_widget(guard, side, C["nesterov"], tr(T, "show_nesterov"))
+values["gd"] = controls.make_widget(guard, side, C["gd"], tr(T, "show_gd"))
+values["torch"] = controls.make_widget(guard, side, C["torch"], tr(T, "show_torch"))
+values["nesterov"] = controls.make_widget(guard, side, C["nesterov"], tr(T, "show_nesterov"))
 side.subheader(tr(T, "schedule"))
-values["decay"] = PM.make_widget(guard, side, C["decay"], tr(T, "decay"), help=tr(T, "decay_help"))
+values["decay"] = controls.make_widget(guard, side, C["decay"], tr(T, "decay"), help=tr(T, "decay_help"))
 cols = side.columns(2)
-values["decay_at"] = PM.make_widget(guard, cols[0], C["decay_at"], tr(T, "decay_at"))
-values["gamma"] = PM.make_widget(guard, cols[1], C["gamma"], tr(T, "gamma"), fmt="%.3g", step=0.05)
+values["decay_at"] = controls.make_widget(guard, cols[0], C["decay_at"], tr(T, "decay_at"))
+values["gamma"] = controls.make_widget(guard, cols[1], C["gamma"], tr(T, "gamma"), fmt="%.3g", step=0.05)
 
 # --- compute -------------------------------------------------------------------------------------
 setup = PM.setup({**values, "t": 1})
@@ -241,8 +240,8 @@ n_moves = len(lecture.update)
 st.subheader(tr(T, "decomp"))
 if n_moves:
     # presenter mode: the step slider lives in the (hidden) sidebar, so the link still sets it
-    t = PM.make_widget(guard, side if present else st,
-                       PM.Control("t", "integer", C["t"].default, 1, max(int(values["steps"]), 2)),
+    t = controls.make_widget(guard, side if present else st,
+                       controls.Control("t", "integer", C["t"].default, 1, max(int(values["steps"]), 2)),
                        tr(T, "t_slider"), slider=True)
     t = int(min(max(t, 1), n_moves))
     if not present:
@@ -285,7 +284,6 @@ if not present:
 else:
     widgets.autoplay()
     st.caption(tr(COMMON, "presenter_hint"))
-widgets.remember_finals(PAGE, [names[spec.key] for spec in setup.runs], [runs[spec.key] for spec in setup.runs])
 
 with note:
     guard.report()

@@ -9,6 +9,7 @@ import optim.export
 import surfaces
 from pages.lib import widgets
 from pages.lib.links import tr
+from pages.lib.registry import PLAYGROUND_MAX_STEPS
 from pages.lib.runs import CUSTOM, run_optimizer, surface_grid
 from pages.lib.text import COMMON
 from pages.lib.text import PLAYGROUND as T
@@ -33,7 +34,7 @@ surface_id, formula, surface = widgets.resolve_surface(surface_id, formula, wher
 with side.expander(tr(T, "window"), expanded=False):
     window = widgets.window_inputs(guard, st, surface)
 start = widgets.start_inputs(guard, side, surface, chart_key=f"{PAGE}_chart")
-steps = guard.integer(side, tr(T, "steps"), "steps", 300, 10, widgets.MAX_STEPS)
+steps = guard.integer(side, tr(T, "steps"), "steps", 300, 10, PLAYGROUND_MAX_STEPS)
 
 # --- optimizers --------------------------------------------------------------------------
 side.subheader(tr(T, "optimizers"))

@@ -19,8 +19,7 @@ import streamlit as st
 import optim
 import surfaces
 from optim import phenomena
-from pages.lib import figures, widgets
-from pages.lib import presets as _catalog  # noqa: F401  (load the catalog before presets_warmup)
+from pages.lib import controls, figures, widgets
 from pages.lib import presets_warmup as PW
 from pages.lib.links import tr
 from pages.lib.runs import build_schedule, run_optimizer, surface_grid
@@ -110,28 +109,28 @@ note = st.container()
 
 # --- controls ------------------------------------------------------------------------------------
 values = {}
-values["surface"] = PW.make_widget(guard, side, C["surface"], tr(T, "surface"))
+values["surface"] = controls.make_widget(guard, side, C["surface"], tr(T, "surface"))
 surface = surfaces.CATALOG[values["surface"]]
 values["x0"], values["y0"] = widgets.start_inputs(guard, side, surface, chart_key=f"{PAGE}_chart")
-values["steps"] = PW.make_widget(guard, side, C["steps"], tr(T, "steps"))
-values["opt"] = PW.make_widget(guard, side, C["opt"], tr(T, "optimizer"))
-values["lr"] = PW.make_widget(guard, side, C["lr"], tr(T, "lr"), fmt="%.4g")
+values["steps"] = controls.make_widget(guard, side, C["steps"], tr(T, "steps"))
+values["opt"] = controls.make_widget(guard, side, C["opt"], tr(T, "optimizer"))
+values["lr"] = controls.make_widget(guard, side, C["lr"], tr(T, "lr"), fmt="%.4g")
 if values["opt"] == "rmsprop":
-    values["alpha"] = PW.make_widget(guard, side, C["alpha"], tr(T, "alpha"), fmt="%.4g", step=0.001)
+    values["alpha"] = controls.make_widget(guard, side, C["alpha"], tr(T, "alpha"), fmt="%.4g", step=0.001)
 else:
     values["alpha"] = C["alpha"].default
 side.subheader(tr(T, "schedule"))
-values["warmup"] = PW.make_widget(guard, side, C["warmup"], tr(T, "warmup"), help=tr(T, "warmup_help"))
-values["cosine"] = PW.make_widget(guard, side, C["cosine"], tr(T, "cosine"))
+values["warmup"] = controls.make_widget(guard, side, C["warmup"], tr(T, "warmup"), help=tr(T, "warmup_help"))
+values["cosine"] = controls.make_widget(guard, side, C["cosine"], tr(T, "cosine"))
 if values["opt"] == "rmsprop":
-    values["lecture"] = PW.make_widget(guard, side, C["lecture"], tr(T, "lecture"))
+    values["lecture"] = controls.make_widget(guard, side, C["lecture"], tr(T, "lecture"))
 else:
     values["lecture"] = False
 side.subheader(tr(T, "noise"))
 side.caption(tr(T, "noise_help"))
-values["noise"] = PW.make_widget(guard, side, C["noise"], tr(T, "noise_scale"), fmt="%.3g")
-values["batch"] = PW.make_widget(guard, side, C["batch"], tr(T, "batch_size"))
-values["seed"] = PW.make_widget(guard, side, C["seed"], tr(T, "seed"))
+values["noise"] = controls.make_widget(guard, side, C["noise"], tr(T, "noise_scale"), fmt="%.3g")
+values["batch"] = controls.make_widget(guard, side, C["batch"], tr(T, "batch_size"))
+values["seed"] = controls.make_widget(guard, side, C["seed"], tr(T, "seed"))
 fit = guard.toggle(side, tr(T, "fit"), "fit", True)
 
 # --- compute -------------------------------------------------------------------------------------
@@ -185,7 +184,6 @@ if not present:
 else:
     widgets.autoplay()
     st.caption(tr(COMMON, "presenter_hint"))
-widgets.remember_finals(PAGE, [names[spec.key] for spec in setup.runs], [runs[spec.key] for spec in setup.runs])
 
 with note:
     guard.report()

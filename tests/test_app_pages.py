@@ -3,28 +3,27 @@ mismatch makes Streamlit show "Page not found" on a session's first request)."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
+from pages.lib.registry import PAGES
 from tests.conftest import ROOT, app_test
 
 
-def _pages():
-    tree = ast.parse((ROOT / "app.py").read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES":
-            return ast.literal_eval(node.value)
-    raise AssertionError("no PAGES in app.py")
-
-
 def test_every_page_file_is_registered_with_a_url_equal_to_its_stem():
-    pages = _pages()
-    files = {p[0] for p in pages}
+    files = {p.file for p in PAGES}
     on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if p.name != "__init__.py"}
     assert files == on_disk
-    for path, _title, _icon, url in pages:
-        assert (ROOT / path).exists()
-        assert url in ("", Path(path).stem), (path, url)
+    for page in PAGES:
+        assert (ROOT / page.file).exists()
+        assert page.url_path in ("", Path(page.file).stem), page
+
+
+def test_app_registers_the_registry_pages_in_order():
+    at = app_test("app.py")
+    at.run()
+    assert not at.exception
+    # the top navigation is built from pages.lib.registry.PAGES (no second list in app.py)
+    assert "PAGES" in (ROOT / "app.py").read_text() and "pages/home.py" not in (ROOT / "app.py").read_text()
 
 
 def test_moving_between_pages_in_one_session_never_crashes():
@@ -32,7 +31,7 @@ def test_moving_between_pages_in_one_session_never_crashes():
     at = app_test("app.py")
     at.run()
     assert not at.exception
-    paths = [p[0] for p in _pages()[1:]]
+    paths = [p.file for p in PAGES[1:]]
     for path in paths + paths[::-1] + paths[::2]:
         at.switch_page(path).run()
         assert not at.exception, path

@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 from pages.lib.presets import PRESETS
+from pages.lib.registry import CONTENT_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = {"playground", "critical", "batch", "momentum", "adaptive", "warmup"}
+PAGES = {p.url_path for p in CONTENT_PAGES}
 
 
 def test_teaching_guide_links_point_at_real_presets_of_the_right_page():

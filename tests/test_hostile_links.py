@@ -20,10 +20,10 @@ import random
 
 import pytest
 
+from pages.lib.registry import CONTENT_PAGES
 from tests.conftest import app_test
 
-PAGES = ["app.py", "pages/playground.py", "pages/critical.py", "pages/batch.py",
-         "pages/momentum.py", "pages/adaptive.py", "pages/warmup.py"]
+PAGES = ["app.py", *(p.file for p in CONTENT_PAGES)]
 TOTAL = int(os.environ.get("DESCENT_LAB_FUZZ_CASES", "10000" if os.environ.get("CI") else "700"))
 CHUNKS = 10  # per page: lets pytest-xdist spread the work
 PER_CHUNK = max(1, math.ceil(TOTAL / (len(PAGES) * CHUNKS)))

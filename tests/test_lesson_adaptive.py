@@ -15,8 +15,10 @@ import pytest
 import optim
 import surfaces
 from optim.bursts import find_bursts, max_difference, sideways_bounces
+from pages.lib import claims
 from pages.lib.presets import PRESETS, presets_for
 from pages.lib.presets_adaptive import PAGE, scene, simulate_scene
+from tests.conftest import animated_spec
 
 PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "adaptive.py")
 
@@ -129,7 +131,12 @@ def test_page_link_sets_the_widgets_the_scene_expects(preset_id):
     preset = PRESETS[preset_id]
     at = _app(dict(parse_qsl(preset.query())))
     assert not at.exception
-    assert at.session_state["_adaptive_scene"] == scene(preset.params)
+    # the page draws exactly the runs the link's scene describes (read from the figure it sends)
+    drawn = claims.drawn_from_spec(animated_spec(at))
+    runs = simulate_scene(scene(preset.params))
+    assert len(drawn.points) == len(runs)
+    for points, run in zip(drawn.points, runs):
+        np.testing.assert_array_equal(points, run.points.astype(np.float32).astype(float))
     text = " ".join(m.value for m in at.markdown)
     if preset_id == "adaptive_adagrad_burst":
         assert "burst sideways" in text

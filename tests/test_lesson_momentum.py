@@ -12,6 +12,7 @@ import pytest
 
 import surfaces
 from optim import phenomena
+from pages.lib import controls
 from pages.lib import presets_momentum as PM
 from pages.lib.presets import PRESETS, presets_for
 from pages.lib.runs import run_optimizer
@@ -24,7 +25,7 @@ SHALLOW, DEEP, RIDGE_X = (1.3009, 0.0), (-1.5052, 0.0), 0.2
 
 def runs_of(preset_id, **override):
     params = {**PRESETS[preset_id].params, **override}
-    setup = PM.setup(PM.values_from_params(PM.CONTROLS, params))
+    setup = PM.setup(controls.values_from_params(PM.CONTROLS, params))
     return setup, {spec.key: run_optimizer.__wrapped__(*setup.args(spec)) for spec in setup.runs}
 
 

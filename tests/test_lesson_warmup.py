@@ -14,6 +14,7 @@ import pytest
 import optim
 import surfaces
 from optim import phenomena
+from pages.lib import controls
 from pages.lib import presets_warmup as PW
 from pages.lib.presets import PRESETS, presets_for
 from pages.lib.runs import run_optimizer
@@ -24,7 +25,7 @@ PAGE = "pages/warmup.py"
 
 def runs_of(preset_id, **override):
     params = {**PRESETS[preset_id].params, **override}
-    setup = PW.setup(PW.values_from_params(PW.CONTROLS, params))
+    setup = PW.setup(controls.values_from_params(PW.CONTROLS, params))
     return setup, {spec.key: run_optimizer.__wrapped__(*setup.args(spec)) for spec in setup.runs}
 
 

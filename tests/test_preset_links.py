@@ -7,16 +7,12 @@ from __future__ import annotations
 import pytest
 
 from pages.lib.presets import PRESETS
+from pages.lib.registry import PAGE_BY_PATH
 from tests.conftest import app_test
-from tests.test_hostile_links import PAGES as _  # noqa: F401  (same page files)
-
-PAGE_FILES = {"playground": "pages/playground.py", "critical": "pages/critical.py",
-              "batch": "pages/batch.py", "momentum": "pages/momentum.py",
-              "adaptive": "pages/adaptive.py", "warmup": "pages/warmup.py"}
 
 
 def _open(page: str, params: dict):
-    at = app_test(PAGE_FILES[page])
+    at = app_test(PAGE_BY_PATH[page].file)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -36,7 +32,7 @@ def _values(at, keys) -> dict:
 @pytest.mark.parametrize("preset_id", sorted(PRESETS))
 def test_full_and_short_preset_links_open_the_same_state(preset_id):
     preset = PRESETS[preset_id]
-    assert preset.page in PAGE_FILES
+    assert preset.page in PAGE_BY_PATH
     full = _open(preset.page, {"v": "1", "preset": preset.id, **preset.params})
     assert not [i.value for i in full.info if "ignored" in i.value], "the preset link has a parameter the page ignores"
     short = _open(preset.page, {"preset": preset.id})

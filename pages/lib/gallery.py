@@ -17,13 +17,12 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .claims import decode_array
+from .registry import PAGE_BY_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "pages" / "gallery"
 SIZE = (320, 200)
-PAGE_FILES = {"playground": "pages/playground.py", "critical": "pages/critical.py",
-              "batch": "pages/batch.py", "momentum": "pages/momentum.py",
-              "adaptive": "pages/adaptive.py", "warmup": "pages/warmup.py"}
+
 
 
 def thumbnail_file(preset_id: str) -> Path:
@@ -34,7 +33,7 @@ def race_spec(preset) -> dict:
     """The page's first figure that has a surface image, as the browser would receive it."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / PAGE_FILES[preset.page]), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / PAGE_BY_PATH[preset.page].file), default_timeout=300)
     for key, value in preset.params.items():
         at.query_params[key] = value
     at.query_params["preset"] = preset.id

@@ -18,7 +18,7 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from .links_schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
+from .registry import SCHEMA_VERSION
 from .text import COMMON, LANGS
 
 PLAIN_KEYS = ("v", "lang", "present", "preset")

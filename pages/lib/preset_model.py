@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from urllib.parse import urlencode
 
-from .links_schema import SCHEMA_VERSION
+from .registry import SCHEMA_VERSION
 
 
 @dataclass(frozen=True)

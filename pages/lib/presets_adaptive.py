@@ -6,7 +6,6 @@
 :func:`scene_from_values` (the function :func:`scene` ends in), so a test that runs a preset's
 scene measures exactly what the page shows.
 
-Import ``pages.lib.presets`` before this module (it imports this one while it initialises).
 """
 
 from __future__ import annotations
@@ -16,8 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import optim
+import surfaces
+
 from .claims import Claim, distance, fmt, largest_gap, largest_step, sideways_jumps
 from .preset_model import Preset
+from .registry import PALETTE, demo_default
 
 PAGE = "adaptive"
 MAX_SLOTS = 5
@@ -25,8 +28,6 @@ SURFACES = ("tilted_valley", "elongated_bowl")
 DEFAULT_SURFACE = "tilted_valley"
 DEFAULT_STEPS = 1500
 DEFAULT_RACE = ("adagrad_lecture", "adagrad", "rmsprop_lecture", "adam", "gd")
-# widgets.PALETTE order (Okabe-Ito), repeated here so this module needs no Streamlit
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
 DECAY_KEY = "o{i}_decay"  # per-slot toggle: multiply the lr by 1/sqrt(t+1)
 
 LECTURE_ADAGRAD = "AdaGrad (lecture, RMS)"
@@ -60,8 +61,6 @@ class Scene:
 
 def scene_from_values(surface_id: str, x0, y0, steps: int, slots) -> Scene:
     """From widget values (``None`` start = the surface's suggested start)."""
-    import surfaces
-
     sx, sy = surfaces.CATALOG[surface_id].starts[0]
     start = (float(sx if x0 is None else x0), float(sy if y0 is None else y0))
     return Scene(surface_id, start, int(steps), tuple(slots))
@@ -69,13 +68,6 @@ def scene_from_values(surface_id: str, x0, y0, steps: int, slots) -> Scene:
 
 def scene(params: Mapping[str, str]) -> Scene:
     """The scene a link shows (unknown or invalid values fall back to the page's defaults)."""
-    import optim
-    import surfaces
-
-    from .widgets import (
-        DEMO_LR,  # the widgets' lr defaults (imports Streamlit; fine here)
-    )
-
     def num(key, default, cast=float):
         try:
             return cast(float(params[key])) if key in params and params[key] != "" else default
@@ -93,7 +85,7 @@ def scene(params: Mapping[str, str]) -> Scene:
         for p in optim.SPECS[opt_id].params:
             if p.kind not in ("float", "int", "bool", "choice"):
                 continue
-            default = DEMO_LR.get(opt_id, p.default) if p.name == "lr" else p.default
+            default = demo_default(opt_id, p)
             raw = params.get(f"o{i}_{opt_id}_{p.name}")
             if raw is None:
                 hyper[p.name] = default
@@ -113,11 +105,6 @@ def scene(params: Mapping[str, str]) -> Scene:
 
 def simulate_scene(sc: Scene) -> list:
     """Every slot's ``optim.Trajectory`` (what ``run_optimizer`` computes, without the cache)."""
-    import numpy as np
-
-    import optim
-    import surfaces
-
     surface = surfaces.CATALOG[sc.surface_id]
     out = []
     for slot in sc.slots:

@@ -14,11 +14,12 @@ import optim
 import surfaces
 
 from .claims import Claim, distance, fmt, largest_step
+from .controls import Control, RunSpec, Setup, surface_title
 from .preset_model import Preset
-from .presets_momentum import Control, RunSpec, Setup, make_widget, surface_title, values_from_params  # noqa: F401
+from .registry import LESSON_MAX_STEPS
 
 PAGE = "warmup"
-MAX_STEPS = 2000
+MAX_STEPS = LESSON_MAX_STEPS
 OPTIMIZERS = ("rmsprop", "adam")
 
 

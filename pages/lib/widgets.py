@@ -17,12 +17,10 @@ from surfaces import Surface
 
 from . import figures
 from .links import LinkGuard, current_lang, tr
+from .registry import PALETTE, PLAYGROUND_MAX_STEPS, demo_default
 from .runs import CUSTOM, get_surface, surface_grid
 from .text import COMMON, LANG_NAMES, LANGS
 from .text import PLAYGROUND as T
-
-MAX_STEPS = 5000
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")  # Okabe-Ito
 
 
 def language_switch(where) -> None:
@@ -79,13 +77,6 @@ def start_inputs(guard: LinkGuard, where, surface: Surface, chart_key: str) -> t
     x0 = guard.number(cols[0], "x₀", "x0", sx, -1e3, 1e3, optional=True, help=tr(T, "start_help"))
     y0 = guard.number(cols[1], "y₀", "y0", sy, -1e3, 1e3, optional=True)
     return (float(sx if x0 is None else x0), float(sy if y0 is None else y0))
-
-
-def remember_finals(page: str, names, runs) -> None:
-    """Each path's final point and loss, by name, in the session: what the tests compare the
-    page's "copy as Python" snippet with (it must reproduce them bit for bit)."""
-    st.session_state[f"_{page}_finals"] = {
-        name: (tuple(map(float, run.points[-1])), float(run.loss[-1])) for name, run in zip(names, runs)}
 
 
 def box_centre(chart_key: str, seen_key: str) -> tuple[float, float] | None:
@@ -172,19 +163,6 @@ def distinguish_slots(slots: list[Slot]) -> list[Slot]:
     return [replace(s, label=name) for s, name in zip(slots, names)]
 
 
-# Defaults tuned for a 300-step demo on the catalog surfaces (torch's defaults, e.g. Adam's
-# lr=1e-3, barely move in 300 steps). They are the widget defaults, so links stay short.
-DEMO_LR = {"gd": 0.01, "sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.5,
-           "adagrad_lecture": 0.1, "rmsprop": 0.05, "rmsprop_lecture": 0.05, "adam": 0.1,
-           "adamw": 0.1, "amsgrad": 0.1, "newton": 0.5}
-
-
-def demo_default(opt_id: str, param):
-    if param.name == "lr" and opt_id in DEMO_LR:
-        return DEMO_LR[opt_id]
-    return param.default
-
-
 def param_widget(guard: LinkGuard, where, key: str, p, default):
     """One URL-bound widget generated from an ``optim.Param`` descriptor (None: not shown)."""
     if p.kind == "bool":
@@ -209,7 +187,7 @@ def schedule_inputs(guard: LinkGuard, where, steps: int) -> tuple[str, tuple, in
         value = param_widget(guard, where, f"sched_{kind}_{p.name}", p, p.default)
         if value is not None:
             params[p.name] = value
-    warmup = guard.integer(where, tr(T, "warmup_steps"), "warmup", 0, 0, MAX_STEPS)
+    warmup = guard.integer(where, tr(T, "warmup_steps"), "warmup", 0, 0, PLAYGROUND_MAX_STEPS)
     return kind, tuple(sorted(params.items())), min(warmup, steps)
 
 

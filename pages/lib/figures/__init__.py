@@ -67,10 +67,6 @@ from .surface import (
 )
 from .surface3d import surface_3d_figure, surface_3d_figure_spec
 
-# Kept for callers outside this package that still use the old private name (pages/critical.py):
-# use cell_extent.
-_cell_extent = cell_extent
-
 __all__ = [
     "BASE_FRAME_MS", "CRITICAL_SYMBOLS", "DIVERGED_COLOR", "FIGURE_LABELS", "FONT_FAMILY", "LOG_COLOUR_MIN_SHARE",
     "NOTE_WIDTH", "PALETTE", "PANELS", "SPEEDS", "STATUSES", "SYMLOG_DECADES", "PathView", "Window", "cell_extent",

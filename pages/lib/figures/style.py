@@ -3,8 +3,10 @@ presenter mode), the framed axis of the map and panels, and a path's hover text.
 
 from __future__ import annotations
 
-# Okabe-Ito, ordered for paths on a sequential surface: yellow last (it vanishes on Viridis' top).
-PALETTE: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2", "#000000", "#F0E442")
+from ..registry import PALETTE
+
+__all__ = ["PALETTE"]  # the one palette (pages.lib.registry), re-exported as figures.PALETTE
+
 DIVERGED_COLOR = "#D55E00"
 CRITICAL_SYMBOLS = {"minimum": "circle", "maximum": "triangle-up", "saddle": "x", "degenerate": "diamond"}
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
