@@ -12,10 +12,11 @@ Optimizers use PyTorch's hyperparameter names and defaults and reproduce torch.o
 ids (``momentum``, ``adagrad_lecture``, ``rmsprop_lecture``).
 """
 
-from . import compose, schedules
+from . import basins, compose, schedules
 from .adam import adam, adamw, amsgrad
 from .adaptive import adagrad, adagrad_lecture, rmsprop, rmsprop_lecture
 from .base import Optimizer, State
+from .basins import BasinMap, basin_map, basin_maps
 from .compose import recognise
 from .newton import newton
 from .noise import GradientNoise
@@ -49,8 +50,9 @@ OPTIMIZERS = {
 }
 
 __all__ = [
-    "BOUND", "GRAD_TOL", "LEAVE_GRAD", "MAX_STEPS", "OPTIMIZERS", "SPECS", "STEP_TOL", "Fan", "GradientNoise", "Optimizer",
-    "Param", "Spec", "State", "Trajectory", "adagrad", "adagrad_lecture", "adam", "adamw", "amsgrad", "compose", "gd",
+    "BOUND", "GRAD_TOL", "LEAVE_GRAD", "MAX_STEPS", "OPTIMIZERS", "SPECS", "STEP_TOL", "BasinMap", "Fan", "GradientNoise",
+    "Optimizer", "Param", "Spec", "State", "Trajectory", "adagrad", "adagrad_lecture", "adam", "adamw", "amsgrad",
+    "basin_map", "basin_maps", "basins", "compose", "gd",
     "make", "momentum", "nesterov", "newton", "recognise", "rmsprop", "rmsprop_lecture", "schedules", "sgd", "simulate",
     "simulate_many",
 ]
