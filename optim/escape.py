@@ -153,3 +153,53 @@ def distance_from(points, center) -> np.ndarray:
     """Euclidean distance of each row of ``points`` (n, 2) from ``center``."""
     p = np.asarray(points, dtype=float).reshape(-1, 2)
     return np.hypot(p[:, 0] - float(center[0]), p[:, 1] - float(center[1]))
+
+
+@dataclass(frozen=True)
+class EscapeLab:
+    """The lecture's saddle-escape experiment at a saddle ``center`` (the critical page's lab):
+    six runs, in this order,
+
+    (a) gradient descent started exactly at the saddle;
+    (b) gradient descent from :math:`\\theta' + \\varepsilon\\, d(\\varphi)` (``offset_direction``);
+    (c) the escape step :math:`\\theta' + u` along :math:`v_1`, then gradient descent (one step
+        fewer: the escape step is step 1);
+    (d) noisy gradient descent (noise ``noise``, ``seed``) started at the saddle;
+    (e) lecture momentum from the same offset start as (b);
+    (f) undamped Newton from :math:`\\theta' + n_{off}\\, d(\\varphi)`: it jumps back to the saddle.
+    """
+
+    center: tuple
+    hessian: tuple
+    lr: float
+    steps: int
+    eps: float
+    angle: float
+    escape_length: float
+    newton_offset: float
+    noise: float
+    seed: int
+    momentum: float
+
+    KEYS = ("a", "b", "c", "d", "e", "f")
+
+    @property
+    def escape_start(self) -> np.ndarray:
+        return escape_step(self.center, np.asarray(self.hessian), self.escape_length)[0]
+
+    def requests(self) -> list:
+        """The six runs as :class:`optim.request.RunRequest` s, (a) .. (f)."""
+        from .request import NoiseSpec, RunRequest
+
+        c = np.asarray(self.center, float)
+        d = offset_direction(np.asarray(self.hessian), self.angle)
+        gd = (("lr", self.lr),)
+        offset = tuple(c + self.eps * d)
+        return [
+            RunRequest("gd", gd, tuple(c), self.steps),
+            RunRequest("gd", gd, offset, self.steps),
+            RunRequest("gd", gd, tuple(self.escape_start), self.steps - 1),
+            RunRequest("gd", gd, tuple(c), self.steps, noise=NoiseSpec(self.noise, 1), seed=self.seed),
+            RunRequest("momentum", (("lr", self.lr), ("momentum", self.momentum)), offset, self.steps),
+            RunRequest("newton", (("damping", 0.0), ("lr", 1.0)), tuple(c + self.newton_offset * d), self.steps),
+        ]

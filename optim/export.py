@@ -1,4 +1,4 @@
-"""Exports of runs: every per-step quantity as CSV or JSON, and "copy as Python" snippets.
+"""Exports of runs: every per-step quantity as CSV or JSON ("copy as Python": :func:`optim.request.snippet`).
 
 Plain Python + NumPy. A row of the table is one update of one path: the iterate
 theta_t = (x, y) it started from, f(theta_t), the exact gradient there, the learning rate,
@@ -76,39 +76,3 @@ def to_json(runs: Sequence, names: Sequence[str], meta: dict | None = None) -> s
         paths.append({"name": name, "status": traj.status, "stop_step": int(traj.stop_step),
                       "message": traj.message, "steps": rows})
     return json.dumps({"meta": meta or {}, "paths": paths}, ensure_ascii=False)
-
-
-def python_snippet(*, surface_id: str | None, formula: str, runs: Sequence[dict], start, steps: int,
-                   schedule: tuple | None = None, noise: tuple | None = None, seed: int = 0) -> str:
-    """Python that reproduces a page's runs with ``surfaces`` and ``optim``.
-
-    ``runs`` are dicts with ``name``, ``opt_id`` and ``hyper`` (a dict); ``schedule`` is
-    (kind, params pairs, warmup); ``noise`` is (scale, batch size). Every value is written
-    with ``repr`` so floats round-trip exactly and the snippet reproduces the page bit for bit.
-    """
-    lines = ["import numpy as np", "import optim", "import surfaces", ""]
-    if surface_id and surface_id != "custom":
-        lines.append(f"surface = surfaces.CATALOG[{surface_id!r}]")
-    else:
-        lines.append(f"surface = surfaces.parse({formula!r})")
-    lines.append(f"start = ({float(start[0])!r}, {float(start[1])!r})")
-    lines.append(f"steps = {int(steps)!r}")
-    if noise and noise[0] > 0:
-        lines.append(f"noise = optim.GradientNoise(scale={float(noise[0])!r}, batch_size={int(noise[1])!r})")
-    else:
-        lines.append("noise = None")
-    lines += ["", "runs = {}"]
-    for run in runs:
-        args = ", ".join(f"{k}={v!r}" for k, v in sorted(run["hyper"].items()))
-        lines.append(f"opt = optim.make({run['opt_id']!r}{', ' if args else ''}{args})")
-        if schedule and (schedule[0] != "constant" or schedule[2] > 0):
-            kind, params, warmup = schedule
-            extra = "".join(f", {k}={v!r}" for k, v in params)
-            lines.append(f"schedule = optim.schedules.build({kind!r}, opt.lr, steps, warmup={int(warmup)!r}{extra})")
-        else:
-            lines.append("schedule = None")
-        lines.append(f"runs[{run['name']!r}] = optim.simulate(surface, opt, np.asarray(start, float), steps, "
-                     f"schedule=schedule, noise=noise, seed={int(seed)!r})")
-    lines += ["", "for name, run in runs.items():",
-              "    print(name, run.status, run.stop_step, run.points[-1], run.loss[-1])"]
-    return "\n".join(lines) + "\n"

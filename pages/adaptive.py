@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+import optim.request
 from optim.bursts import max_difference, sideways_bounces
 from pages.lib import figures, widgets
 from pages.lib.links import tr
@@ -29,8 +30,7 @@ from pages.lib.presets_adaptive import (
     scene_from_values,
 )
 from pages.lib.registry import PLAYGROUND_MAX_STEPS
-from pages.lib.runs import bursts_of, get_surface, run_optimizer, surface_grid
-from pages.lib.snippets import simulate_snippet
+from pages.lib.runs import bursts_of, get_surface, run_request, surface_grid
 from pages.lib.text import COMMON
 from pages.lib.text_adaptive import ADAPTIVE as T
 
@@ -57,11 +57,11 @@ slots = widgets.distinguish_slots(slots)
 scene = scene_from_values(surface_id, start[0], start[1], steps, specs)
 
 # --- compute -----------------------------------------------------------------------------
-run_args = [(surface_id, "", s.opt_id, s.hyper, scene.start, steps, scene.schedule(s), (0.0, 1), 0) for s in specs]
-runs = [run_optimizer(*args) for args in run_args]
+requests = [scene.request(s) for s in specs]
+runs = [run_request(surface_id, "", req) for req in requests]
 paths = [widgets.path_view(slot, run) for slot, run in zip(slots, runs)]
 widgets.show_watch(paths)
-bursts = [bursts_of(*args) for args in run_args]
+bursts = [bursts_of(surface_id, "", req) for req in requests]
 
 minima = [p for p in surface.known_points if p.kind == "minimum"]
 x_min = np.array([minima[0].x, minima[0].y]) if minima else np.zeros(2)
@@ -176,17 +176,14 @@ if not present:
             tr(T, "col_status"): widgets.status_text(run),
         })
     colors = {slot.label: slot.color for slot in slots}
-    st.dataframe(widgets._style_by_colour(rows, tr(T, "col_optimizer"), colors), hide_index=True, width="stretch")
+    st.dataframe(widgets.style_by_colour(rows, tr(T, "col_optimizer"), colors), hide_index=True, width="stretch")
     with st.expander(tr(T, "rules"), expanded=False):
         for key in ("rules_lecture_adagrad", "rules_torch_adagrad", "rules_rmsprop", "rules_adam"):
             st.markdown(f"- {tr(T, key)}")
         widgets.update_rules(slots)
     with st.expander(tr(COMMON, "exports"), expanded=False):
-        # the lr decay is per optimizer: one simulate call per path, as run_optimizer makes it
-        snippet = simulate_snippet(surface_id=surface_id, formula="", runs=[
-            {"name": slot.label, "opt_id": spec.opt_id, "hyper": dict(spec.hyper), "start": scene.start,
-             "steps": steps, "schedule": scene.schedule(spec), "noise": (0.0, 1), "seed": 0}
-            for slot, spec in zip(slots, specs)])
+        snippet = optim.request.snippet(surface_id=surface_id, formula="",
+                                        runs=[(slot.label, req) for slot, req in zip(slots, requests)])
         widgets.export_panel(fig, runs, [slot.label for slot in slots], snippet, key=PAGE)
     widgets.link_box()
 else:

@@ -3,7 +3,7 @@ any point (gradient, Hessian, eigen-decomposition, Taylor model, stability bound
 ways of leaving (or not leaving) a saddle: the lecture's "Critical Point" section made live.
 
 Engines: :func:`surfaces.critical_points` (the atlas), :mod:`optim.escape` (the lecture's escape
-step and the predicted distance), :func:`optim.simulate` through the cached ``run_optimizer``.
+step and the predicted distance), :func:`optim.simulate` through the cached ``run_request`` (the six runs: ``optim.escape.EscapeLab``).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+import optim.request
 import surfaces
 from optim import escape
 from pages.lib import figures, widgets
 from pages.lib.links import current_lang, tr
-from pages.lib.runs import CUSTOM, get_surface, run_optimizer, surface_grid
-from pages.lib.snippets import simulate_snippet
+from pages.lib.runs import CUSTOM, get_surface, run_request, surface_grid
 from pages.lib.text import COMMON, LANGS, PLAYGROUND
 from pages.lib.text_critical import CRITICAL as T
 from pages.lib.text_critical import KIND_NAMES
@@ -33,7 +33,6 @@ ESCAPE_RED = "#D55E00"
 LAB_COLORS = ("#000000", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#CC79A7")  # (a)..(f), Okabe-Ito
 LAB_DASH = ("solid", "solid", "solid", "solid", "solid", "dash")
 LAB_MARKERS = ("square", "circle", "diamond", "circle", "circle", "star")
-CONSTANT = ("constant", (), 0)
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -500,19 +499,12 @@ else:
     lr = float(elr if elr is not None else auto_lr)
     u_len = float(ulen if ulen is not None else 0.1 * span)
     n_off = float(noff if noff is not None else 0.05 * span)
-    direction = escape.offset_direction(H_s.hessian, phi)
-    start_b = tuple(center + eps * direction)
+    lab = escape.EscapeLab(center=tuple(center), hessian=tuple(map(tuple, H_s.hessian)), lr=lr, steps=lab_steps,
+                           eps=eps, angle=phi, escape_length=u_len, newton_offset=n_off, noise=float(noise),
+                           seed=seed, momentum=float(mom))
     start_c, drop = escape.escape_step(center, H_s.hessian, u_len)
-    start_f = tuple(center + n_off * direction)
-    gd = (("lr", lr),)
-    run_a = run_optimizer(surface_id, formula, "gd", gd, tuple(center), lab_steps, CONSTANT, (0.0, 1), 0)
-    run_b = run_optimizer(surface_id, formula, "gd", gd, start_b, lab_steps, CONSTANT, (0.0, 1), 0)
-    run_c = run_optimizer(surface_id, formula, "gd", gd, tuple(start_c), lab_steps - 1, CONSTANT, (0.0, 1), 0)
-    run_d = run_optimizer(surface_id, formula, "gd", gd, tuple(center), lab_steps, CONSTANT, (float(noise), 1), seed)
-    run_e = run_optimizer(surface_id, formula, "momentum", (("lr", lr), ("momentum", float(mom))), start_b,
-                          lab_steps, CONSTANT, (0.0, 1), 0)
-    run_f = run_optimizer(surface_id, formula, "newton", (("damping", 0.0), ("lr", 1.0)), start_f, lab_steps,
-                          CONSTANT, (0.0, 1), 0)
+    lab_requests = lab.requests()
+    run_a, run_b, run_c, run_d, run_e, run_f = (run_request(surface_id, formula, req) for req in lab_requests)
     names = [tr(T, f"path_{k}") for k in "abcdef"]
     views = []
     for i, run in enumerate((run_a, run_b, run_c, run_d, run_e, run_f)):
@@ -558,19 +550,12 @@ else:
         tr(T, "cap_e", D=D, obs=step_text(first_beyond(dists[4], D)), gd=step_text(first_beyond(dists[1], D))),
         tr(T, "cap_f", d0=float(dists[5][0]), d1=float(dists[5][-1]), k=int(run_f.stop_step)),
     )))
-    lab_specs = [  # the six runs as run_optimizer made them: (opt_id, hyper, start, steps, noise, seed)
-        ("gd", gd, tuple(center), lab_steps, (0.0, 1), 0), ("gd", gd, start_b, lab_steps, (0.0, 1), 0),
-        ("gd", gd, tuple(start_c), lab_steps - 1, (0.0, 1), 0), ("gd", gd, tuple(center), lab_steps, (float(noise), 1), seed),
-        ("momentum", (("lr", lr), ("momentum", float(mom))), start_b, lab_steps, (0.0, 1), 0),
-        ("newton", (("damping", 0.0), ("lr", 1.0)), start_f, lab_steps, (0.0, 1), 0)]
     lab_runs = (run_a, run_b, run_c, run_d, run_e, run_f)
     if not present:
         with st.expander(tr(COMMON, "exports"), expanded=False):
-            snippet = simulate_snippet(
-                surface_id=surface_id, formula=formula,
-                note=tr(T, "snippet_note", x=float(saddle.x), y=float(saddle.y)),
-                runs=[{"name": name, "opt_id": o, "hyper": dict(h), "start": s0, "steps": n, "schedule": CONSTANT,
-                       "noise": nz, "seed": sd} for name, (o, h, s0, n, nz, sd) in zip(names, lab_specs)])
+            snippet = optim.request.snippet(
+                surface_id=surface_id, formula=formula, note=tr(T, "snippet_note", x=float(saddle.x), y=float(saddle.y)),
+                runs=list(zip(names, lab_requests)))
             widgets.export_panel(race, list(lab_runs), names, snippet, key=PAGE)
         with st.expander(tr(T, "lab_math"), expanded=False):
             st.latex(r"\theta^{t+1} - \theta' \approx (I - \eta H)(\theta^{t} - \theta')\ \Rightarrow\ "

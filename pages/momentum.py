@@ -16,12 +16,13 @@ from plotly.subplots import make_subplots
 
 import optim
 import optim.export
+import optim.request
 import surfaces
 from optim import phenomena
 from pages.lib import controls, figures, widgets
 from pages.lib import presets_momentum as PM
 from pages.lib.links import tr
-from pages.lib.runs import run_optimizer, surface_grid
+from pages.lib.runs import run_request, surface_grid
 from pages.lib.text import COMMON
 from pages.lib.text_momentum import MOMENTUM as T
 
@@ -119,7 +120,7 @@ def _sup(n: int) -> str:
 
 
 @widgets.cached_figure(64)
-def decomposition_figure(surface_id: str, log_colour: bool, _run, run_key: tuple, t: int, lam: float, big: bool,
+def decomposition_figure(surface_id: str, log_colour: bool, _run, run_key, t: int, lam: float, big: bool,
                          lang: str):
     """Arrows at theta^{t-1} (left) and the bars of m^t = sum of weighted past gradients (right)."""
     d = phenomena.movement_decomposition(_run, t, lam)
@@ -219,7 +220,7 @@ values["gamma"] = controls.make_widget(guard, cols[1], C["gamma"], tr(T, "gamma"
 
 # --- compute -------------------------------------------------------------------------------------
 setup = PM.setup({**values, "t": 1})
-runs = {spec.key: run_optimizer(*setup.args(spec)) for spec in setup.runs}
+runs = {spec.key: run_request(setup.surface_id, "", setup.request(spec)) for spec in setup.runs}
 names = {key: tr(T, f"name_{key}") for key in ("gd", "lecture", "torch", "nesterov")}
 paths = tuple(_view(spec, runs[spec.key], names[spec.key]) for spec in setup.runs)
 widgets.show_watch(paths)
@@ -246,7 +247,7 @@ if n_moves:
     t = int(min(max(t, 1), n_moves))
     if not present:
         st.caption(tr(T, "decomp_caption"))
-    run_key = setup.args(setup.run("lecture"))
+    run_key = setup.request(setup.run("lecture"))
     dfig, d = decomposition_figure(setup.surface_id, surface.log_scale, lecture, run_key, t,
                                    float(values["lam"]), present, st.query_params.get("lang", "en"))
     st.plotly_chart(dfig, key=f"{PAGE}_decomp", theme=None, config={"displayModeBar": False})
@@ -268,16 +269,12 @@ if not present:
         col.latex(opt.latex)
         col.caption(tr(T, f"note_{opt_id}"))
     if values["decay"]:
-        sched = optim.schedules.build(*setup.runs[0].schedule[:1], lr, setup.steps,
-                                      **dict(setup.runs[0].schedule[1]))
+        sched = setup.runs[0].schedule.build(lr, setup.steps)
         st.markdown(f"**{tr(T, 'schedule_rule')}**")
         st.latex(sched.latex)
     with st.expander(tr(COMMON, "exports"), expanded=False):
-        # every path shares the start, steps, schedule and (no) noise: optim.export's snippet is exact
-        snippet = optim.export.python_snippet(
-            surface_id=setup.surface_id, formula="", start=setup.start, steps=setup.steps,
-            schedule=setup.runs[0].schedule, noise=setup.noise, seed=setup.seed,
-            runs=[{"name": names[spec.key], "opt_id": spec.opt_id, "hyper": dict(spec.hyper)} for spec in setup.runs])
+        snippet = optim.request.snippet(surface_id=setup.surface_id, formula="",
+                                        runs=[(names[spec.key], setup.request(spec)) for spec in setup.runs])
         widgets.export_panel(fig, [runs[spec.key] for spec in setup.runs], [names[spec.key] for spec in setup.runs],
                              snippet, key=PAGE)
     widgets.link_box()

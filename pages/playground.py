@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 import optim
-import optim.export
+import optim.request
 import surfaces
+from optim.request import RunRequest
 from pages.lib import widgets
 from pages.lib.links import tr
 from pages.lib.registry import PLAYGROUND_MAX_STEPS
-from pages.lib.runs import CUSTOM, run_optimizer, surface_grid
+from pages.lib.runs import CUSTOM, run_request, surface_grid
 from pages.lib.text import COMMON
 from pages.lib.text import PLAYGROUND as T
 
@@ -52,10 +53,8 @@ log_loss = guard.toggle(side, tr(T, "log_loss"), "logl", True)
 show_3d = guard.toggle(side, tr(T, "show_3d"), "3d", False)
 
 # --- compute -----------------------------------------------------------------------------
-runs = [
-    run_optimizer(surface_id, formula, slot.opt_id, slot.hyper, start, steps, schedule, noise, seed)
-    for slot in slots
-]
+requests = [RunRequest(slot.opt_id, slot.hyper, start, steps, schedule, noise, seed) for slot in slots]
+runs = [run_request(surface_id, formula, req) for req in requests]
 paths = [widgets.path_view(slot, run) for slot, run in zip(slots, runs)]
 widgets.show_watch(paths)
 
@@ -80,9 +79,8 @@ if not present:
     with st.expander(tr(T, "derivatives"), expanded=False):
         widgets.derivatives(surface)
     with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = optim.export.python_snippet(
-            surface_id=surface_id, formula=formula, start=start, steps=steps, schedule=schedule, noise=noise,
-            seed=seed, runs=[{"name": s.label, "opt_id": s.opt_id, "hyper": dict(s.hyper)} for s in slots])
+        snippet = optim.request.snippet(surface_id=surface_id, formula=formula,
+                                        runs=[(slot.label, req) for slot, req in zip(slots, requests)])
         widgets.export_panel(fig, runs, [s.label for s in slots], snippet, key=PAGE)
     widgets.link_box()
 else:

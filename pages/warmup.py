@@ -17,13 +17,13 @@ import numpy as np
 import streamlit as st
 
 import optim
+import optim.request
 import surfaces
 from optim import phenomena
 from pages.lib import controls, figures, widgets
 from pages.lib import presets_warmup as PW
 from pages.lib.links import tr
-from pages.lib.runs import build_schedule, run_optimizer, surface_grid
-from pages.lib.snippets import simulate_snippet
+from pages.lib.runs import run_request, surface_grid
 from pages.lib.text import COMMON
 from pages.lib.text_warmup import WARMUP as T
 
@@ -77,7 +77,7 @@ def readout_sentences(values, setup, runs, names) -> list[str]:
     small, i_small = phenomena.largest_step(warm)
     if math.isfinite(big) and small and math.isfinite(small):
         out.append(tr(T, "ro_ratio", k=phenomena.early_count(none), big=_num(big), i_big=i_big, small=_num(small),
-                      i_small=i_small, w=setup.run("warm").schedule[2], ratio=f"{big / small:.1f}"))
+                      i_small=i_small, w=setup.run("warm").schedule.warmup, ratio=f"{big / small:.1f}"))
     elif none.status != "diverged":
         out.append(tr(T, "no_ratio"))
     ratio = phenomena.first_step_ratio(none)
@@ -135,9 +135,9 @@ fit = guard.toggle(side, tr(T, "fit"), "fit", True)
 
 # --- compute -------------------------------------------------------------------------------------
 setup = PW.setup(values)
-runs = {spec.key: run_optimizer(*setup.args(spec)) for spec in setup.runs}
+runs = {spec.key: run_request(setup.surface_id, "", setup.request(spec)) for spec in setup.runs}
 title = optim.SPECS[values["opt"]].title
-w = setup.run("warm").schedule[2]
+w = setup.run("warm").schedule.warmup
 names = {"none": tr(T, "name_none", opt=title), "warm": tr(T, "name_warm", opt=title, w=w),
          "cosine": tr(T, "name_cosine", opt=title, w=w), "lecture": tr(T, "name_lecture")}
 paths = tuple(_view(spec, runs[spec.key], names[spec.key]) for spec in setup.runs)
@@ -165,19 +165,15 @@ if not present:
                 note_key = f"note_{spec.opt_id}"
                 st.caption(f"{tr(T, 'rule_note')}: {tr(T, note_key) if note_key in T else opt.note}")
         for spec in setup.runs:
-            kind, params, warm = spec.schedule
-            if kind == "constant" and warm == 0:
+            if spec.schedule.is_constant:
                 continue
-            sched = build_schedule(kind, params, float(values["lr"]), setup.steps, warm)
+            sched = spec.schedule.build(float(values["lr"]), setup.steps)
             st.markdown(f"<span style='color:{spec.color};font-weight:700'>{tr(T, 'schedule_of', name=names[spec.key])}"
                         "</span>", unsafe_allow_html=True)
             st.latex(sched.latex)
     with st.expander(tr(COMMON, "exports"), expanded=False):
-        # each path has its own schedule: one simulate call per path, as run_optimizer makes it
-        snippet = simulate_snippet(surface_id=setup.surface_id, formula="", runs=[
-            {"name": names[spec.key], "opt_id": spec.opt_id, "hyper": dict(spec.hyper), "start": setup.start,
-             "steps": setup.steps, "schedule": spec.schedule, "noise": setup.noise, "seed": setup.seed}
-            for spec in setup.runs])
+        snippet = optim.request.snippet(surface_id=setup.surface_id, formula="",
+                                        runs=[(names[spec.key], setup.request(spec)) for spec in setup.runs])
         widgets.export_panel(fig, [runs[spec.key] for spec in setup.runs], [names[spec.key] for spec in setup.runs],
                              snippet, key=PAGE)
     widgets.link_box()

@@ -1,7 +1,7 @@
 """Momentum lesson: the lecture's claims, measured on runs built from the preset catalog.
 
 Every run is made by ``presets_momentum.setup`` (the page's own mapping) and
-``pages.lib.runs.run_optimizer`` (the page's own runner, unwrapped from its cache), so if a
+the page's own ``RunRequest`` s run without the cache (``request.run``), so if a
 preset stops showing its claim, a test here fails.
 """
 
@@ -15,7 +15,6 @@ from optim import phenomena
 from pages.lib import controls
 from pages.lib import presets_momentum as PM
 from pages.lib.presets import PRESETS, presets_for
-from pages.lib.runs import run_optimizer
 from tests.conftest import app_test
 
 PAGE = "pages/momentum.py"
@@ -26,7 +25,7 @@ SHALLOW, DEEP, RIDGE_X = (1.3009, 0.0), (-1.5052, 0.0), 0.2
 def runs_of(preset_id, **override):
     params = {**PRESETS[preset_id].params, **override}
     setup = PM.setup(controls.values_from_params(PM.CONTROLS, params))
-    return setup, {spec.key: run_optimizer.__wrapped__(*setup.args(spec)) for spec in setup.runs}
+    return setup, {spec.key: setup.request(spec).run(surfaces.CATALOG[setup.surface_id]) for spec in setup.runs}
 
 
 def test_catalog_has_the_momentum_presets():

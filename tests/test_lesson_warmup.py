@@ -1,7 +1,7 @@
 """Warm-up lesson: the lecture's claims, measured on runs built from the preset catalog.
 
 Runs come from ``presets_warmup.setup`` (the page's own mapping) and the page's runner
-``pages.lib.runs.run_optimizer`` (unwrapped from its cache).
+the page's own ``RunRequest`` s run without the cache.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from optim import phenomena
 from pages.lib import controls
 from pages.lib import presets_warmup as PW
 from pages.lib.presets import PRESETS, presets_for
-from pages.lib.runs import run_optimizer
 from tests.conftest import app_test
 
 PAGE = "pages/warmup.py"
@@ -26,7 +25,7 @@ PAGE = "pages/warmup.py"
 def runs_of(preset_id, **override):
     params = {**PRESETS[preset_id].params, **override}
     setup = PW.setup(controls.values_from_params(PW.CONTROLS, params))
-    return setup, {spec.key: run_optimizer.__wrapped__(*setup.args(spec)) for spec in setup.runs}
+    return setup, {spec.key: setup.request(spec).run(surfaces.CATALOG[setup.surface_id]) for spec in setup.runs}
 
 
 def test_catalog_has_the_warmup_presets():

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import surfaces
+from optim.request import NO_NOISE, NoiseSpec, RunRequest, ScheduleSpec
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class RunSpec:
     key: str
     opt_id: str
     hyper: tuple  # sorted (name, value) pairs
-    schedule: tuple  # (kind, sorted params, warm-up steps) as pages.lib.runs expects
+    schedule: ScheduleSpec
     color: str
     dash: str = "solid"
 
@@ -96,13 +97,12 @@ class Setup:
     start: tuple[float, float]
     steps: int
     runs: tuple[RunSpec, ...]
-    noise: tuple[float, int] = (0.0, 1)
+    noise: NoiseSpec = NO_NOISE
     seed: int = 0
 
-    def args(self, run: RunSpec) -> tuple:
-        """Arguments of ``pages.lib.runs.run_optimizer`` for one run (the page and the tests)."""
-        return (self.surface_id, "", run.opt_id, run.hyper, self.start, self.steps, run.schedule,
-                self.noise, self.seed)
+    def request(self, run: RunSpec) -> RunRequest:
+        """The :class:`optim.request.RunRequest` of one run (the page and the tests)."""
+        return RunRequest(run.opt_id, run.hyper, self.start, self.steps, run.schedule, self.noise, self.seed)
 
     def run(self, key: str) -> RunSpec | None:
         return next((r for r in self.runs if r.key == key), None)

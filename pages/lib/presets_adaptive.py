@@ -17,6 +17,7 @@ import numpy as np
 
 import optim
 import surfaces
+from optim.request import CONSTANT, RunRequest, ScheduleSpec
 
 from .claims import Claim, distance, fmt, largest_gap, largest_step, sideways_jumps
 from .preset_model import Preset
@@ -54,9 +55,10 @@ class Scene:
     steps: int
     slots: tuple[SlotSpec, ...]
 
-    def schedule(self, slot: SlotSpec) -> tuple:
-        """The ``(kind, params, warm-up)`` triple of ``pages.lib.runs.run_optimizer``."""
-        return ("inverse_sqrt" if slot.decay else "constant", (), 0)
+    def request(self, slot: SlotSpec) -> RunRequest:
+        """The :class:`optim.request.RunRequest` of one slot (decay: lr_t = lr / sqrt(t + 1))."""
+        schedule = ScheduleSpec("inverse_sqrt") if slot.decay else CONSTANT
+        return RunRequest(slot.opt_id, slot.hyper, self.start, self.steps, schedule)
 
 
 def scene_from_values(surface_id: str, x0, y0, steps: int, slots) -> Scene:
@@ -104,14 +106,9 @@ def scene(params: Mapping[str, str]) -> Scene:
 
 
 def simulate_scene(sc: Scene) -> list:
-    """Every slot's ``optim.Trajectory`` (what ``run_optimizer`` computes, without the cache)."""
+    """Every slot's ``optim.Trajectory``: the page's requests, run without its cache."""
     surface = surfaces.CATALOG[sc.surface_id]
-    out = []
-    for slot in sc.slots:
-        opt = optim.make(slot.opt_id, **dict(slot.hyper))
-        sched = optim.schedules.build("inverse_sqrt", opt.lr, sc.steps) if slot.decay else None
-        out.append(optim.simulate(surface, opt, np.asarray(sc.start, float), sc.steps, schedule=sched))
-    return out
+    return [sc.request(slot).run(surface) for slot in sc.slots]
 
 
 # Claims (tests/test_preset_claims.py) read the drawn paths in legend order (slot 1 first).

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import surfaces
+from optim.request import CONSTANT, ScheduleSpec
 
 from .claims import Claim, distance, fmt, largest_gap
 from .controls import Control, RunSpec, Setup, surface_title
@@ -56,9 +57,9 @@ def setup(values: Mapping[str, Any]) -> Setup:
     steps = int(values["steps"])
     lr, lam = float(values["lr"]), float(values["lam"])
     if values["decay"]:
-        schedule = ("multistep", (("gamma", float(values["gamma"])), ("milestones", (int(values["decay_at"]),))), 0)
+        schedule = ScheduleSpec("multistep", (("gamma", float(values["gamma"])), ("milestones", (int(values["decay_at"]),))))
     else:
-        schedule = ("constant", (), 0)
+        schedule = CONSTANT
     runs = []
     if values["gd"]:
         runs.append(RunSpec("gd", "gd", (("lr", lr),), schedule, COLORS["gd"]))

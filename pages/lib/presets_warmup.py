@@ -12,6 +12,7 @@ from typing import Any
 
 import optim
 import surfaces
+from optim.request import CONSTANT, NoiseSpec, ScheduleSpec
 
 from .claims import Claim, distance, fmt, largest_step
 from .controls import Control, RunSpec, Setup, surface_title
@@ -44,7 +45,7 @@ CONTROLS: dict[str, Control] = {c.key: c for c in (
 )}
 
 COLORS = {"none": "#D55E00", "warm": "#56B4E9", "cosine": "#009E73", "lecture": "#CC79A7"}  # Okabe-Ito
-NO_SCHEDULE = ("constant", (), 0)
+NO_SCHEDULE = CONSTANT
 
 
 def setup(values: Mapping[str, Any]) -> Setup:
@@ -62,12 +63,12 @@ def setup(values: Mapping[str, Any]) -> Setup:
     warm = min(int(values["warmup"]), steps)
     hyper = (("alpha", float(values["alpha"])), ("lr", lr)) if opt == "rmsprop" else (("lr", lr),)
     runs = [RunSpec("none", opt, hyper, NO_SCHEDULE, COLORS["none"]),
-            RunSpec("warm", opt, hyper, ("constant", (), warm), COLORS["warm"])]
+            RunSpec("warm", opt, hyper, ScheduleSpec("constant", (), warm), COLORS["warm"])]
     if values["cosine"]:
-        runs.append(RunSpec("cosine", opt, hyper, ("cosine", (), warm), COLORS["cosine"]))
+        runs.append(RunSpec("cosine", opt, hyper, ScheduleSpec("cosine", (), warm), COLORS["cosine"]))
     if values["lecture"] and opt == "rmsprop":
         runs.append(RunSpec("lecture", "rmsprop_lecture", hyper, NO_SCHEDULE, COLORS["lecture"], "dot"))
-    noise = (float(values["noise"]), int(values["batch"]))
+    noise = NoiseSpec(float(values["noise"]), int(values["batch"]))
     return Setup(values["surface"], start, steps, tuple(runs), noise, int(values["seed"]))
 
 

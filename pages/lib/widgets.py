@@ -13,6 +13,7 @@ import streamlit as st
 import optim
 import surfaces
 from optim import diagnose
+from optim.request import NoiseSpec, ScheduleSpec
 from surfaces import Surface
 
 from . import figures
@@ -177,8 +178,8 @@ def param_widget(guard: LinkGuard, where, key: str, p, default):
     return None  # e.g. int_list: the engine's run-length default is used
 
 
-def schedule_inputs(guard: LinkGuard, where, steps: int) -> tuple[str, tuple, int]:
-    """Schedule kind, its parameters (sorted pairs) and warm-up steps."""
+def schedule_inputs(guard: LinkGuard, where, steps: int) -> ScheduleSpec:
+    """The schedule widgets: kind, its parameters and warm-up steps."""
     table = optim.schedules.SCHEDULES
     kind = guard.select(where, tr(T, "schedule_kind"), "sched", list(table), "constant",
                         format_func=lambda k: table[k]["title"])
@@ -188,15 +189,15 @@ def schedule_inputs(guard: LinkGuard, where, steps: int) -> tuple[str, tuple, in
         if value is not None:
             params[p.name] = value
     warmup = guard.integer(where, tr(T, "warmup_steps"), "warmup", 0, 0, PLAYGROUND_MAX_STEPS)
-    return kind, tuple(sorted(params.items())), min(warmup, steps)
+    return ScheduleSpec(kind, params, min(warmup, steps))
 
 
-def noise_inputs(guard: LinkGuard, where) -> tuple[tuple[float, int], int]:
+def noise_inputs(guard: LinkGuard, where) -> tuple[NoiseSpec, int]:
     where.caption(tr(T, "noise_help"))
     scale = guard.number(where, tr(T, "noise_scale"), "noise", 0.0, 0.0, 100.0, fmt="%.3g")
     batch = guard.integer(where, tr(T, "batch_size"), "batch", 1, 1, 4096)
     seed = guard.integer(where, tr(T, "seed"), "seed", 0, 0, 2**31 - 1)
-    return (float(scale), int(batch)), int(seed)
+    return NoiseSpec(float(scale), int(batch)), int(seed)
 
 
 def path_view(slot: Slot, run) -> figures.PathView:
@@ -326,11 +327,11 @@ def readout_table(slots, runs) -> None:
         })
     colors = {slot.label: slot.color for slot in slots}
     first = tr(T, "col_optimizer")
-    styled = _style_by_colour(rows, first, colors)
+    styled = style_by_colour(rows, first, colors)
     st.dataframe(styled, hide_index=True, width="stretch")
 
 
-def _style_by_colour(rows, column, colors):
+def style_by_colour(rows, column, colors):
     import pandas as pd  # streamlit depends on pandas
 
     frame = pd.DataFrame(rows)
