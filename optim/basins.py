@@ -370,6 +370,7 @@ def run_starts(surface, optimizer: Optimizer, starts, steps: int, schedule=None,
     bounds = np.linspace(0, n_all, parts + 1).astype(int)
     results: list = [None] * parts
     errors: list = []
+    cancel = threading.Event()  # an error in one part (e.g. the caller's progress callback raising) stops the others
     evaluate = _lean_evaluator(surface) if n_all else None  # compiled once, before any thread starts
 
     def work(i, report):
@@ -379,9 +380,10 @@ def run_starts(surface, optimizer: Optimizer, starts, steps: int, schedule=None,
             if noise is not None:
                 rng = np.random.default_rng([int(seed), i] if parts > 1 else int(seed))
             results[i] = _run_part(surface, evaluate, optimizer, starts[sl], steps, schedule, noise, rng, report,
-                                   block, progress_span)
+                                   block, progress_span, cancel)
         except BaseException as err:  # noqa: BLE001 - re-raised in the calling thread
             errors.append(err)
+            cancel.set()
 
     helpers = []
     if parts > 1 and threads > 1:
@@ -404,7 +406,8 @@ def run_starts(surface, optimizer: Optimizer, starts, steps: int, schedule=None,
 
 
 def _run_part(surface, evaluate, optimizer: Optimizer, starts: np.ndarray, steps: int, schedule, noise, rng,
-              progress: Progress | None, block: int, progress_span: tuple[float, float]) -> Ends:
+              progress: Progress | None, block: int, progress_span: tuple[float, float],
+              cancel: threading.Event | None = None) -> Ends | None:
     """The loop of :func:`run_starts` for one part, in one thread."""
     n_all = len(starts)
     end = np.full((n_all, 2), np.nan)
@@ -426,6 +429,8 @@ def _run_part(surface, evaluate, optimizer: Optimizer, starts: np.ndarray, steps
     every = max(1, steps // 40)
     with np.errstate(all="ignore"):
         for k in range(steps + 1):
+            if cancel is not None and cancel.is_set():
+                return None
             lr = float(schedule(k)) if k < steps else 0.0
             for b in blocks:
                 theta = b.theta
@@ -555,7 +560,7 @@ def _window(surface, window) -> Window:
 def basin_map(surface, optimizer: Optimizer, window: Window | None = None, n: int = 200, steps: int = 500,
               schedule=None, noise: GradientNoise | None = None, seeds: int = 1, atlas=None,
               progress: Progress | None = None, *, seed: int = 0, match_tol: float = MATCH_TOL,
-              block: int = BLOCK) -> BasinMap:
+              block: int = BLOCK, threads: int = THREADS) -> BasinMap:
     """The basin map of ``optimizer`` on ``surface``: an ``n`` x ``n`` grid of starts (cell
     centres) over ``window`` (default the surface's), ``steps`` updates at most each.
 
@@ -564,11 +569,11 @@ def basin_map(surface, optimizer: Optimizer, window: Window | None = None, n: in
     identical). ``progress(fraction, message)`` is called as the work advances.
     """
     return _map_from_indices(surface, optimizer, _window(surface, window), int(n), None, steps, schedule, noise,
-                             seeds, atlas, progress, seed, match_tol, block)
+                             seeds, atlas, progress, seed, match_tol, block, threads)
 
 
 def _map_from_indices(surface, optimizer, window, n, index, steps, schedule, noise, seeds, atlas, progress, seed,
-                      match_tol, block, cache=None, span=(0.0, 1.0)) -> BasinMap:
+                      match_tol, block, threads, cache=None, span=(0.0, 1.0)) -> BasinMap:
     t0 = time.perf_counter()
     report = progress or (lambda fraction, message: None)
     k_seeds = max(1, int(seeds)) if noise is not None else 1
@@ -581,7 +586,7 @@ def _map_from_indices(surface, optimizer, window, n, index, steps, schedule, noi
     cells = len(starts)
     if cache is None:
         ends = run_starts(surface, optimizer, np.tile(starts, (k_seeds, 1)), steps, schedule, noise, seed,
-                          progress, block, span)
+                          progress, block, span, threads)
     else:  # coarse-to-fine: run only the starts not run yet, for each seed replica
         ends = cache.run(ix, starts, report, span)
     outcome, targets = classify(ends, atlas, window, match_tol)
@@ -617,8 +622,8 @@ def _nested_offsets(levels: tuple[int, ...]) -> dict[int, np.ndarray] | None:
 class _Cache:
     """Ends already computed on the fine grid (per seed replica), for coarse-to-fine maps."""
 
-    def __init__(self, surface, optimizer, window, n, steps, schedule, noise, seeds, seed, block):
-        self.args = (surface, optimizer, steps, schedule, noise, seed, block)
+    def __init__(self, surface, optimizer, window, n, steps, schedule, noise, seeds, seed, block, threads):
+        self.args = (surface, optimizer, steps, schedule, noise, seed, block, threads)
         self.k = seeds
         self.window, self.n = window, n
         size = seeds * n * n
@@ -629,7 +634,7 @@ class _Cache:
         self.calls = 0
 
     def run(self, ix, starts, report, span):
-        surface, optimizer, steps, schedule, noise, seed, block = self.args
+        surface, optimizer, steps, schedule, noise, seed, block, threads = self.args
         n, k = self.n, self.k
         rows_y, cols_x = np.meshgrid(ix, ix, indexing="ij")
         flat = (rows_y * n + cols_x).ravel()
@@ -640,7 +645,8 @@ class _Cache:
             gx, gy = fine[:n], fine[n:]
             local = todo % (n * n)
             pts = np.stack([gx[local % n], gy[local // n]], axis=1)
-            ends = run_starts(surface, optimizer, pts, steps, schedule, noise, seed + self.calls, report, block, span)
+            ends = run_starts(surface, optimizer, pts, steps, schedule, noise, seed + self.calls, report, block, span,
+                              threads)
             self.end[todo], self.status[todo], self.stop[todo] = ends.end, ends.status, ends.stop
             self.done[todo] = True
             self.calls += 1
@@ -650,7 +656,7 @@ class _Cache:
 def basin_maps(surface, optimizer: Optimizer, window: Window | None = None, levels: tuple[int, ...] = LEVELS,
                steps: int = 500, schedule=None, noise: GradientNoise | None = None, seeds: int = 1, atlas=None,
                progress: Progress | None = None, *, seed: int = 0, match_tol: float = MATCH_TOL,
-               block: int = BLOCK) -> Iterator[BasinMap]:
+               block: int = BLOCK, threads: int = THREADS) -> Iterator[BasinMap]:
     """Coarse to fine: yield the map at each of ``levels`` (default 50, 100, 200 cells a side).
 
     When the levels nest (each divides the finest by a power of two) the coarse grids are subsets
@@ -670,16 +676,16 @@ def basin_maps(surface, optimizer: Optimizer, window: Window | None = None, leve
     done = 0.0
     cache = None
     if nested is not None:
-        cache = _Cache(surface, optimizer, window, levels[-1], steps, schedule, noise, k_seeds, seed, block)
+        cache = _Cache(surface, optimizer, window, levels[-1], steps, schedule, noise, k_seeds, seed, block, threads)
     previous = 0
     for m in levels:
         new = m * m - (previous if nested is not None else 0)
         span = (done / total, (done + new) / total)
         if nested is None:
             yield _map_from_indices(surface, optimizer, window, m, None, steps, schedule, noise, k_seeds, atlas,
-                                    progress, seed, match_tol, block, span=span)
+                                    progress, seed, match_tol, block, threads, span=span)
         else:
             yield _map_from_indices(surface, optimizer, window, levels[-1], nested[m], steps, schedule, noise,
-                                    k_seeds, atlas, progress, seed, match_tol, block, cache=cache, span=span)
+                                    k_seeds, atlas, progress, seed, match_tol, block, threads, cache=cache, span=span)
         done += new
         previous = m * m

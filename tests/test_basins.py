@@ -275,3 +275,21 @@ def test_any_surface_with_value_and_grad_works():
 
     bm = B.basin_map(Bowl(), optim.gd(lr=0.1), window=(-1, 1, -1, 1), n=8, steps=400, atlas=Atlas())
     assert (bm.label == 0).all() and bm.settled.all()
+
+
+def test_an_error_in_the_progress_callback_stops_every_part(himmelblau):
+    import threading
+
+    s, _ = himmelblau
+    starts = np.random.default_rng(0).uniform(-5, 5, (2 * B.MIN_PART, 2))
+
+    class Rerun(Exception):
+        pass
+
+    def progress(fraction, message):
+        if fraction > 0.05:
+            raise Rerun  # what Streamlit does to a script thread when the user changes a widget
+
+    with pytest.raises(Rerun):
+        B.run_starts(s, optim.adam(lr=0.05), starts, 2000, progress=progress, threads=2)
+    assert not [t for t in threading.enumerate() if t.name.startswith("basins-part")]
