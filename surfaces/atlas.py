@@ -99,8 +99,9 @@ from .atlas_types import (
     sorted_eigh,
 )
 from .critical_curves import exact_curve, newton_curves
-from .newton_search import dedup, grad_scale, polish, refine_search, search, snap_zero
-from .parser import X, Y
+from .index_check import index_check
+from .newton_search import dedup, grad_scale, polish, refine_search, snap_zero
+from .nonsmooth_points import kink_arguments, nonsmooth_points
 from .surface import Surface, Window
 
 DEFAULT_TIMEOUT = 2.0  # seconds for the exact algebra
@@ -169,127 +170,10 @@ def _near_points(xy: np.ndarray, points: list[CriticalPoint], tol: float) -> np.
     return np.min(d2, axis=1) <= tol * tol
 
 
-# --- non-smooth points ---------------------------------------------------------------------
-def _kink_arguments(expr: sp.Expr) -> list[sp.Expr]:
-    args = []
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Abs):
-            args.append(node.args[0])
-        elif isinstance(node, sp.Pow) and node.exp.is_number and not node.exp.is_integer and node.base.has(X, Y):
-            args.append(node.base)
-        elif isinstance(node, (sp.Min, sp.Max)) and len(node.args) == 2:
-            args.append(node.args[0] - node.args[1])
-    uniq = []
-    for a in args:
-        if a.has(X, Y) and a not in uniq:
-            uniq.append(a)
-    return uniq[:4]
 
 
-def _nonsmooth_points(surface: Surface, window: Window, tol: float) -> list[CriticalPoint]:
-    out = []
-    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
-    for u in _kink_arguments(surface.expr):
-        try:
-            us = Surface(expr=u)
-        except Exception:  # noqa: BLE001 - an argument SymPy cannot differentiate/compile: skip it
-            us = None
-        if us is None:
-            continue
-        pts, _ = search(us, window, 16, iterations=40)
-        if pts.shape[1] == 0:
-            continue
-        with np.errstate(all="ignore"):
-            uv = us.f(pts[0], pts[1])
-            uscale = np.nanmax(np.abs(us.f(*np.meshgrid(np.linspace(*window[:2], 9), np.linspace(*window[2:], 9)))))
-        zero = np.abs(uv) <= 1e-9 * max(1.0, float(uscale) if np.isfinite(uscale) else 1.0)
-        for x, y in pts[:, zero].T:
-            x = 0.0 if abs(x) <= 1e-12 * diag else float(x)
-            y = 0.0 if abs(y) <= 1e-12 * diag else float(y)
-            r = 1e-4 * diag
-            ang = np.linspace(0, 2 * np.pi, 16, endpoint=False)
-            with np.errstate(all="ignore"):
-                f0 = float(surface.f(x, y))
-                ring = surface.f(x + r * np.cos(ang), y + r * np.sin(ang))
-            if not (np.isfinite(f0) and np.all(np.isfinite(ring))):
-                continue
-            if np.all(ring > f0):
-                kind = MINIMUM
-            elif np.all(ring < f0):
-                kind = MAXIMUM
-            else:
-                continue  # a crease point where f rises one way and falls the other: not critical
-            out.append(CriticalPoint(float(x), float(y), f0, np.full(2, np.nan), np.full((2, 2), np.nan), kind, "nonsmooth", float("nan")))
-    return out
-
-
-# --- Poincare-Hopf index check ----------------------------------------------------------------
-def _winding(surface: Surface, xs: np.ndarray, ys: np.ndarray, strict: bool = True) -> float | None:
-    """Winding number of grad f along the closed polyline (xs, ys); None if grad f ~ 0 on it.
-    With strict=False an under-sampled loop returns the raw sum instead of None."""
-    with np.errstate(all="ignore"):
-        g = surface.grad(xs, ys)
-    norm = np.hypot(g[0], g[1])
-    if not np.all(np.isfinite(norm)):
-        return None
-    scale = max(float(np.max(norm)), 1e-300)
-    if np.min(norm) <= 1e-9 * scale:
-        return None
-    ang = np.arctan2(g[1], g[0])
-    d = np.diff(np.append(ang, ang[0]))
-    d = (d + np.pi) % (2 * np.pi) - np.pi
-    w = float(np.sum(d) / (2 * np.pi))
-    if strict and np.max(np.abs(d)) > 0.5 * np.pi:  # under-sampled: not reliable
-        return None
-    return w
-
-
-def _boundary_loop(window: Window, m: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    xmin, xmax, ymin, ymax = window
-    t = np.linspace(0, 1, m, endpoint=False)
-    xs = np.concatenate([xmin + t * (xmax - xmin), np.full(m, xmax), xmax - t * (xmax - xmin), np.full(m, xmin)])
-    ys = np.concatenate([np.full(m, ymin), ymin + t * (ymax - ymin), np.full(m, ymax), ymax - t * (ymax - ymin)])
-    return xs, ys
-
-
-def _point_index(surface: Surface, p: CriticalPoint, others: np.ndarray, diag: float) -> int | None:
-    if p.kind in (MINIMUM, MAXIMUM):
-        return 1
-    if p.kind == SADDLE:
-        return -1
-    d = np.hypot(others[0] - p.x, others[1] - p.y)
-    d = d[d > 0]
-    r = min(1e-3 * diag, 0.25 * float(np.min(d))) if d.size else 1e-3 * diag
-    ang = np.linspace(0, 2 * np.pi, 720, endpoint=False)
-    w = _winding(surface, p.x + r * np.cos(ang), p.y + r * np.sin(ang))
-    return None if w is None or abs(w - round(w)) > 0.05 else round(w)
-
-
-def _index_check(surface: Surface, points, window: Window) -> tuple[bool | None, int | None]:
-    # Refine where grad f turns fast along the boundary; where it nearly vanishes there (Beale)
-    # the turn stays sharp at any sampling, so accept a count that is stable under refinement.
-    w, previous = None, None
-    for m in (1000, 8000, 40000):
-        xs, ys = _boundary_loop(window, m)
-        w = _winding(surface, xs, ys)
-        if w is not None:
-            break
-        raw = _winding(surface, xs, ys, strict=False)
-        if raw is not None and previous is not None and abs(raw - previous) < 1e-6 and abs(raw - round(raw)) < 1e-6:
-            w = raw
-            break
-        previous = raw
-    if w is None or abs(w - round(w)) > 0.05:
-        return None, None
-    diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
-    xy = np.array([[p.x, p.y] for p in points]).T if points else np.zeros((2, 0))
-    total = 0
-    for p in points:
-        k = _point_index(surface, p, xy, diag)
-        if k is None:
-            return None, round(w)
-        total += k
-    return total == round(w), round(w)
+# The Poincare-Hopf check, under the name tests have always called.
+_index_check = index_check
 
 
 # --- cache and entry point --------------------------------------------------------------------
@@ -442,9 +326,9 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     points.extend(newton_points)
 
     # non-smooth extrema
-    if not surface.is_polynomial and _kink_arguments(surface.expr):
+    if not surface.is_polynomial and kink_arguments(surface.expr):
         report(0.9, "looking for non-smooth extrema")
-        for k in _nonsmooth_points(surface, window, dedup_tol):
+        for k in nonsmooth_points(surface, window):
             if not _near_points(np.array([[k.x], [k.y]]), points, 100 * dedup_tol)[0]:
                 points.append(k)
                 notes.append(f"non-smooth {k.kind} at ({k.x:.6g}, {k.y:.6g}): the gradient is undefined there")
@@ -457,9 +341,9 @@ def _compute(surface, window, timeout, exact, seeds, newton_budget, progress) ->
     if any(c.source == "newton" for c in curves):
         notes.append("a non-isolated set of critical points was detected numerically and reported as a curve")
     index_ok, winding = None, None
-    if not curves and not (not surface.is_polynomial and _kink_arguments(surface.expr)):
+    if not curves and not (not surface.is_polynomial and kink_arguments(surface.expr)):
         # (a kink makes grad f discontinuous: its winding number means nothing)
-        index_ok, winding = _index_check(surface, points, window)
+        index_ok, winding = index_check(surface, points, window)
         if index_ok is False:
             notes.append(
                 f"index check failed: the indices of the points found do not add up to {winding}, the "
