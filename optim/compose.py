@@ -228,9 +228,21 @@ _VALID: dict[str, Callable[[float], bool]] = {
 }
 
 
+def _as_bool(value) -> bool:
+    """A flag from Python or from link text ("true"/"false", "1"/"0"); anything else raises."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "1", "yes", "on"):
+            return True
+        if text in ("false", "0", "no", "off", ""):
+            return False
+        raise ValueError(f"not a flag: {value!r}")
+    return bool(value)
+
+
 def _coerce(param: Param, value):
     if param.kind == "bool":
-        return bool(value)
+        return _as_bool(value)
     number = float(value)
     if not math.isfinite(number) or not _VALID[param.name](number):
         raise ValueError(f"{param.name} = {value!r} is out of range")
@@ -285,8 +297,8 @@ class Parts:
             if not (math.isfinite(value) and value >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0")
             object.__setattr__(self, name, value)
-        object.__setattr__(self, "eps_inside", bool(self.eps_inside))
-        object.__setattr__(self, "decoupled", bool(self.decoupled))
+        object.__setattr__(self, "eps_inside", _as_bool(self.eps_inside))
+        object.__setattr__(self, "decoupled", _as_bool(self.decoupled))
 
     def to_dict(self) -> dict[str, Any]:
         """Flat, link-friendly form: ``m``, ``m.<param>``, ``sigma``, ``sigma.<param>``, the rest."""

@@ -225,6 +225,15 @@ def test_parts_round_trip_through_a_flat_dict():
     assert C.Parts.from_dict({"m": "ema", "sigma": "adam"}).eps == 1e-8  # eps defaults per sigma piece
     with pytest.raises(ValueError):
         C.Parts.from_dict({"m": "ema", "colour": "red"})
+    # link text: numbers and flags as strings
+    text = {k: str(v).lower() for k, v in flat.items()}
+    assert C.Parts.from_dict(text) == p
+    assert C.Parts.from_dict({"m": "ema", "m.bias_correction": "false", "sigma": "adam",
+                              "sigma.bias_correction": "False", "eps_inside": "0"}).eps_inside is False
+    assert C.recognise(C.Parts.from_dict({"m": "ema", "m.bias_correction": "false", "sigma": "adam",
+                                          "sigma.bias_correction": "false"})) == "adam"
+    with pytest.raises(ValueError):
+        C.Parts.from_dict({"m": "ema", "m.bias_correction": "maybe"})
 
 
 def test_pieces_validate_their_parameters():
