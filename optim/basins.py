@@ -450,7 +450,9 @@ def _run_part(surface, evaluate, optimizer: Optimizer, starts: np.ndarray, steps
                         stop[sel] = k
                         fin = bad
                         b.dirty = True
-                if k > 0:
+                # |g|^2 <= GRAD_TOL^2 needs |gx| <= GRAD_TOL: when no |gx| is within twice that (fmin
+                # skips NaN), no start can have met the tolerance and the full test is skipped.
+                if k > 0 and np.fmin.reduce(np.abs(gx)) <= 2.0 * GRAD_TOL:
                     small = gx * gx + gy * gy <= tol_g
                     if small.any():
                         d = b.last
