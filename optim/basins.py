@@ -14,7 +14,9 @@ Rules (per start, the rules of :func:`optim.simulate` with ``stop_at_tolerance=T
 - a start stops at the first point where it diverges, or where the tolerance is met (|g| and
   the last step both <= 1e-8), or after ``steps`` updates. Its END is that point; ``steps`` of
   the map is that step. Without noise the end equals ``simulate(..., stop_at_tolerance=True)``
-  from that start, bit for bit (the test checks a sample of cells).
+  from that start: bit for bit ``simulate_many``'s and ``simulate``'s NumPy evaluation (the
+  tests check every cell, and a sample); ``simulate``'s float fast path for one start squares
+  with libm's ``pow``, which can differ in the last bit (see docs/performance.md, "Basin maps").
 - outcome: ``DIVERGED`` (-1) if it diverged; else the index of the nearest atlas target (its
   points, then its curves of critical points) when the end lies within ``match_tol`` times the
   window's diagonal of it (also for a start that ran out of budget while hovering there, e.g.
