@@ -512,37 +512,48 @@ def grid(window: Window, n: int) -> tuple[np.ndarray, np.ndarray]:
     return xmin + (np.arange(n) + 0.5) * ((xmax - xmin) / n), ymin + (np.arange(n) + 0.5) * ((ymax - ymin) / n)
 
 
-def _targets(atlas) -> tuple[tuple, np.ndarray, np.ndarray]:
-    """(targets, coordinates (P, 2) of every point/curve sample, owner index (P,))."""
+def _targets(atlas) -> tuple[tuple, np.ndarray, np.ndarray, np.ndarray]:
+    """(targets, segment starts (S, 2), segment ends (S, 2), owner index (S,)): a point is a
+    segment of length 0, a curve the segments of each of its branches' polylines."""
     points = tuple(atlas.points)
     curves = tuple(getattr(atlas, "curves", ()))
-    coords = [np.array([[p.x, p.y] for p in points], dtype=float).reshape(-1, 2)]
-    owner = [np.arange(len(points))]
+    xy = np.array([[p.x, p.y] for p in points], dtype=float).reshape(-1, 2)
+    starts, ends, owner = [xy], [xy], [np.arange(len(points))]
     for j, c in enumerate(curves):
-        pts = np.asarray(c.points, dtype=float).reshape(-1, 2)
-        coords.append(pts)
-        owner.append(np.full(len(pts), len(points) + j))
-    return points + curves, np.concatenate(coords), np.concatenate(owner)
+        for branch in c.branches:
+            pts = np.asarray(branch, dtype=float).reshape(-1, 2)
+            if len(pts) == 1:
+                pts = np.concatenate([pts, pts])
+            starts.append(pts[:-1])
+            ends.append(pts[1:])
+            owner.append(np.full(len(pts) - 1, len(points) + j))
+    return points + curves, np.concatenate(starts), np.concatenate(ends), np.concatenate(owner)
 
 
 def classify(ends: Ends, atlas, window: Window, match_tol: float = MATCH_TOL) -> tuple[np.ndarray, tuple]:
-    """Outcome per start (see the module docstring) and the targets the indices refer to."""
-    targets, coords, owner = _targets(atlas)
+    """Outcome per start (see the module docstring) and the targets the indices refer to. The
+    distance to a curve of critical points is the distance to its polyline."""
+    targets, seg_a, seg_b, owner = _targets(atlas)
     diag = float(np.hypot(window[1] - window[0], window[3] - window[2]))
     tol2 = (match_tol * diag) ** 2
-    n = len(ends.status)
     out = np.where(ends.status == _CONVERGED, ELSEWHERE, NOT_SETTLED).astype(np.int64)
     out[ends.status == _DIVERGED] = DIVERGED
     live = np.flatnonzero(ends.status != _DIVERGED)
-    if len(coords) and len(live):
-        for a in range(0, len(live), 4096):
-            sel = live[a:a + 4096]
-            e = ends.end[sel]
-            d2 = (e[:, None, 0] - coords[None, :, 0]) ** 2 + (e[:, None, 1] - coords[None, :, 1]) ** 2
-            j = d2.argmin(axis=1)
-            near = d2[np.arange(len(sel)), j] <= tol2
-            out[sel[near]] = owner[j[near]]
-    assert out.shape == (n,)
+    if len(seg_a) and len(live):
+        d = seg_b - seg_a
+        dd = (d * d).sum(axis=1)
+        inv = np.divide(1.0, dd, out=np.zeros_like(dd), where=dd > 0)
+        chunk = max(1, 2**22 // len(seg_a))
+        with np.errstate(all="ignore"):
+            for a in range(0, len(live), chunk):
+                sel = live[a:a + chunk]
+                ex = ends.end[sel, 0][:, None] - seg_a[None, :, 0]
+                ey = ends.end[sel, 1][:, None] - seg_a[None, :, 1]
+                t = np.clip((ex * d[None, :, 0] + ey * d[None, :, 1]) * inv[None, :], 0.0, 1.0)
+                d2 = (ex - t * d[None, :, 0]) ** 2 + (ey - t * d[None, :, 1]) ** 2
+                j = d2.argmin(axis=1)
+                near = d2[np.arange(len(sel)), j] <= tol2
+                out[sel[near]] = owner[j[near]]
     return out, targets
 
 

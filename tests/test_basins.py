@@ -293,3 +293,21 @@ def test_an_error_in_the_progress_callback_stops_every_part(himmelblau):
     with pytest.raises(Rerun):
         B.run_starts(s, optim.adam(lr=0.05), starts, 2000, progress=progress, threads=2)
     assert not [t for t in threading.enumerate() if t.name.startswith("basins-part")]
+
+
+def test_a_valley_of_minima_is_one_target_matched_along_its_polyline():
+    s = CAT["lecture"]  # (1 - w1 w2)^2: a saddle at 0 and the curve of minima w1 w2 = 1
+    atlas = surfaces.critical_points(s)
+    assert len(atlas.curves) == 1
+    bm = B.basin_map(s, optim.gd(lr=0.05), n=40, steps=500, atlas=atlas)
+    curve = len(atlas.points)  # curves come after the points
+    assert bm.kinds[curve].startswith("minimum")
+    on_curve = bm.label == curve
+    assert on_curve.mean() > 0.9
+    ends = bm.end[0][on_curve]
+    np.testing.assert_allclose(ends[:, 0] * ends[:, 1], 1.0, atol=1e-6)
+    # the rest: the saddle (starts on w1 = -w2 flow into it) or the valley beyond the window
+    rest = bm.label[~on_curve]
+    assert set(np.unique(rest)) <= {atlas.points.index(atlas.of_kind("saddle")[0]), B.ELSEWHERE}
+    off = bm.end[0][bm.label == B.ELSEWHERE]
+    assert (np.abs(off).max(axis=1) > 2.0).all()  # outside the window (-2, 2)^2
