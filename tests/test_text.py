@@ -6,18 +6,27 @@ import string
 
 import pytest
 
+import pages.lessons as lessons
 import pages.lib as lib
 from pages.lib.text import LANGS
 
 
-def _tables():
+def _text_modules():
+    """pages/lib/text*.py and every lesson's text.py (pages/lessons/<name>/text.py)."""
     for info in pkgutil.iter_modules(lib.__path__):
         if info.name.startswith("text"):
-            module = importlib.import_module(f"pages.lib.{info.name}")
-            for name, table in vars(module).items():
-                if name.isupper() and isinstance(table, dict) and table and all(
-                        isinstance(v, tuple) for v in table.values()):
-                    yield f"{info.name}.{name}", table
+            yield info.name, importlib.import_module(f"pages.lib.{info.name}")
+    for info in pkgutil.iter_modules(lessons.__path__):
+        if info.ispkg:
+            yield f"{info.name}.text", importlib.import_module(f"pages.lessons.{info.name}.text")
+
+
+def _tables():
+    for module_name, module in _text_modules():
+        for name, table in vars(module).items():
+            if name.isupper() and isinstance(table, dict) and table and all(
+                    isinstance(v, tuple) for v in table.values()):
+                yield f"{module_name}.{name}", table
 
 
 TABLES = dict(_tables())
@@ -29,6 +38,7 @@ def _fields(text):
 
 def test_tables_found():
     assert "text.COMMON" in TABLES and "text.PLAYGROUND" in TABLES
+    assert "critical.text.CRITICAL" in TABLES and "critical.text.KIND_NAMES" in TABLES
 
 
 @pytest.mark.parametrize("name", sorted(TABLES))

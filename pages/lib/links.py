@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from .registry import SCHEMA_VERSION
-from .text import COMMON, LANGS
+from .text import COMMON, LANGS, translate
 
 PLAIN_KEYS = ("v", "lang", "present", "preset")
 MAX_PARAM_CHARS = 400  # longer values are never valid for any control
@@ -36,8 +36,7 @@ def presenter_mode() -> bool:
 
 def tr(table: dict, text_key: str, /, **fmt: Any) -> str:
     """Text ``text_key`` of ``table`` in the current language, formatted with ``fmt``."""
-    text = table[text_key][LANGS.index(current_lang())]
-    return text.format(**fmt) if fmt else text
+    return translate(table, text_key, current_lang(), **fmt)
 
 
 @dataclass

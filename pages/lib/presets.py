@@ -2,25 +2,20 @@
 
 A preset is a named state of one page, written as the link parameters that produce it
 (strings, exactly as they appear in a URL), plus the sentence that says what to watch.
-Each page keeps its presets in its own ``presets_<page>.py`` list (so page authors do not
-edit one shared file); this module joins them into :data:`PRESETS`. No Streamlit here.
+Each lesson keeps its presets in its own package (``pages/lessons/<page>/presets.py``; the
+playground's in ``presets_playground.py``), so page authors do not edit one shared file; this
+module joins them into :data:`PRESETS`. No Streamlit here.
 """
 
 from __future__ import annotations
 
+from pages.lessons.critical import presets as presets_critical
+
+from . import presets_adaptive, presets_batch, presets_momentum, presets_playground, presets_warmup
 from .preset_model import Preset
 
 
 def _collect() -> dict[str, Preset]:
-    from . import (
-        presets_adaptive,
-        presets_batch,
-        presets_critical,
-        presets_momentum,
-        presets_playground,
-        presets_warmup,
-    )
-
     out: dict[str, Preset] = {}
     for module in (presets_playground, presets_critical, presets_batch, presets_momentum, presets_adaptive,
                    presets_warmup):

@@ -8,8 +8,17 @@ every entry has every language and the same ``{placeholders}``.
 
 from __future__ import annotations
 
+from typing import Any
+
 LANGS = ("en", "zh")
 LANG_NAMES = {"en": "English", "zh": "中文"}
+
+
+def translate(table: dict, text_key: str, lang: str, /, **fmt: Any) -> str:
+    """Text ``text_key`` of ``table`` in ``lang``, formatted with ``fmt`` (no Streamlit: the lessons'
+    models take ``lang`` from the page; ``pages.lib.links.tr`` is this with the page's language)."""
+    text = table[text_key][LANGS.index(lang)]
+    return text.format(**fmt) if fmt else text
 
 COMMON = {
     "app_title": ("Descent Lab", "梯度下降实验室"),

@@ -1,13 +1,12 @@
-"""Presets of the critical-points page (see presets.py). Params are link parameters (strings).
+"""Presets of the critical-points page (see pages/lib/presets.py). Params are link parameters (strings).
 Claims (tests/test_preset_claims.py) read the atlas and the escape lab's drawn paths, in the lab's
 order (a) .. (f)."""
 
 import numpy as np
 
 import surfaces
-
-from .claims import Claim, distance, fmt
-from .preset_model import Preset
+from pages.lib.claims import Claim, distance, fmt
+from pages.lib.preset_model import Preset
 
 
 def _atlas(surface_id):

@@ -1,4 +1,4 @@
-"""User-facing text of the critical-points page: ``key: (english, chinese)`` (see text.py)."""
+"""User-facing text of the critical-points page: ``key: (english, chinese)`` (see pages/lib/text.py)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The critical-points lesson (page: pages/critical.py)."""
