@@ -9,9 +9,10 @@ module joins them into :data:`PRESETS`. No Streamlit here.
 
 from __future__ import annotations
 
+from pages.lessons.batch import presets as presets_batch
 from pages.lessons.critical import presets as presets_critical
 
-from . import presets_adaptive, presets_batch, presets_momentum, presets_playground, presets_warmup
+from . import presets_adaptive, presets_momentum, presets_playground, presets_warmup
 from .preset_model import Preset
 
 

@@ -8,6 +8,7 @@ every entry has every language and the same ``{placeholders}``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 LANGS = ("en", "zh")
@@ -19,6 +20,15 @@ def translate(table: dict, text_key: str, lang: str, /, **fmt: Any) -> str:
     models take ``lang`` from the page; ``pages.lib.links.tr`` is this with the page's language)."""
     text = table[text_key][LANGS.index(lang)]
     return text.format(**fmt) if fmt else text
+
+
+def tr_for(lang: str) -> Callable[..., str]:
+    """``tr(table, key, **fmt)`` in ``lang``: the page's ``pages.lib.links.tr`` for plain code."""
+
+    def tr(table: dict, text_key: str, /, **fmt: Any) -> str:
+        return translate(table, text_key, lang, **fmt)
+
+    return tr
 
 COMMON = {
     "app_title": ("Descent Lab", "梯度下降实验室"),

@@ -1,4 +1,4 @@
-"""Presets of the batch-size page (see presets.py). Params are link parameters (strings, exactly
+"""Presets of the batch-size page (see pages/lib/presets.py). Params are link parameters (strings, exactly
 as the page's URL-bound widgets write them: a selectbox's value is its option's LABEL).
 
 The tests read these presets from :data:`pages.lib.presets.PRESETS` and check the lecture's
@@ -6,11 +6,10 @@ claims on them (full batch stalls at the saddle, B = 1 and B = 4 escape), so a p
 showing its claim fails a test.
 """
 
+from pages.lib.claims import Claim as _Claim
+from pages.lib.claims import distance
+from pages.lib.preset_model import Preset
 from surfaces import datasets
-
-from .claims import Claim as _Claim
-from .claims import distance
-from .preset_model import Preset
 
 PAGE = "batch"
 

@@ -1,0 +1,1 @@
+"""The batch-size lesson (page: pages/batch.py)."""
