@@ -72,3 +72,16 @@ def watch_text(preset, lang_index: int, at) -> str:
     specs = [s for s in (json.loads(c.proto.spec) for c in at.get("plotly_chart")) if s.get("frames")]
     drawn = claims.drawn_from_spec(specs[0]) if specs else claims.Drawn((), ())
     return claims.fill(preset.watch[lang_index], preset.facts, drawn)
+
+
+_PAGE_RUNNERS = ("app_test", "classroom_run", "AppTest")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The fast tier (``-m "not slow and not browser"``) is the engines and the plain lesson
+    logic: every test in a module that runs a page through Streamlit's AppTest (a page run costs
+    0.5-5 s) is marked ``slow`` here, so nobody has to remember to mark it."""
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and any(name in vars(module) for name in _PAGE_RUNNERS):
+            item.add_marker(pytest.mark.slow)
