@@ -1,6 +1,6 @@
 """Momentum lesson: the lecture's claims, measured on runs built from the preset catalog.
 
-Every run is made by ``presets_momentum.setup`` (the page's own mapping) and
+Every run is made by ``pages.lessons.momentum.presets.setup`` (the page's own mapping) and
 the page's own ``RunRequest`` s run without the cache (``request.run``), so if a
 preset stops showing its claim, a test here fails.
 """
@@ -12,8 +12,8 @@ import pytest
 
 import surfaces
 from optim import phenomena
+from pages.lessons.momentum import presets as PM
 from pages.lib import controls
-from pages.lib import presets_momentum as PM
 from pages.lib.presets import PRESETS, presets_for
 from tests.conftest import app_test
 

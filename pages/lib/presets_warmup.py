@@ -1,6 +1,6 @@
 """Presets of the warm-up page, its controls and the one mapping from controls to runs.
 
-No Streamlit here (see :mod:`pages.lib.presets_momentum` for the pattern): the page builds its
+No Streamlit here (see :mod:`pages.lessons.momentum.presets` for the pattern): the page builds its
 widgets from :data:`CONTROLS` and its runs from :func:`setup`; the tests run the same
 :func:`setup` on each preset's link parameters.
 """

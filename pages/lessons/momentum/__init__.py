@@ -1,0 +1,1 @@
+"""The momentum lesson (page: pages/momentum.py)."""
