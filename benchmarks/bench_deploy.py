@@ -43,7 +43,7 @@ from deploy.launched import Launched, cpu_seconds, group_cpu_seconds, group_rss_
 from deploy.serve import preset_links  # noqa: E402
 from deploy.stclient import median, pct, student  # noqa: E402
 
-CAPACITY_STEPS = [40, 60, 80, 100, 120, 150, 180, 220, 260, 320]
+CAPACITY_STEPS = [10, 20, 30, 40, 50, 60, 80, 100, 120, 150, 180, 220, 260, 320]
 
 
 async def wave(url: str, links: list[str], n: int, step: float, spread: float) -> tuple[list, float]:
