@@ -1,6 +1,6 @@
 """The adaptive-learning-rate page's lecture claims, measured on runs built FROM THE PRESETS.
 
-Every run comes from ``presets_adaptive.scene(preset.params)`` -> ``simulate_scene`` (the mapping
+Every run comes from ``pages.lessons.adaptive.presets.scene(preset.params)`` -> ``simulate_scene`` (the mapping
 the page uses), so a preset that stops showing its claim fails here.
 """
 
@@ -15,9 +15,9 @@ import pytest
 import optim
 import surfaces
 from optim.bursts import find_bursts, max_difference, sideways_bounces
+from pages.lessons.adaptive.presets import PAGE, scene, simulate_scene
 from pages.lib import claims
 from pages.lib.presets import PRESETS, presets_for
-from pages.lib.presets_adaptive import PAGE, scene, simulate_scene
 from tests.conftest import animated_spec
 
 PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "adaptive.py")

@@ -9,11 +9,12 @@ module joins them into :data:`PRESETS`. No Streamlit here.
 
 from __future__ import annotations
 
+from pages.lessons.adaptive import presets as presets_adaptive
 from pages.lessons.batch import presets as presets_batch
 from pages.lessons.critical import presets as presets_critical
 from pages.lessons.momentum import presets as presets_momentum
 
-from . import presets_adaptive, presets_playground, presets_warmup
+from . import presets_playground, presets_warmup
 from .preset_model import Preset
 
 

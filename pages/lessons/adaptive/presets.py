@@ -18,10 +18,9 @@ import numpy as np
 import optim
 import surfaces
 from optim.request import CONSTANT, RunRequest, ScheduleSpec
-
-from .claims import Claim, distance, fmt, largest_gap, largest_step, sideways_jumps
-from .preset_model import Preset
-from .registry import PALETTE, demo_default
+from pages.lib.claims import Claim, distance, fmt, largest_gap, largest_step, sideways_jumps
+from pages.lib.preset_model import Preset
+from pages.lib.registry import PALETTE, demo_default
 
 PAGE = "adaptive"
 MAX_SLOTS = 5

@@ -1,0 +1,1 @@
+"""The adaptive-learning-rate lesson (page: pages/adaptive.py)."""
