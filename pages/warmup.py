@@ -4,107 +4,34 @@ The lecture's claims made live: torch's RMSprop (zero-initialised average, no bi
 makes a first step of about lr/sqrt(1 - alpha) = 10 lr per coordinate, which throws the path far
 off; a linear warm-up keeps the start calm; the lecture's RMSProp (sigma^0 = |g^0|) has no such
 jump; Adam under gradient noise with and without warm-up, and warm-up followed by cosine decay.
-Runs come from :func:`pages.lib.presets_warmup.setup` (shared with the tests), measurements from
-:mod:`optim.phenomena`. The learning-rate panel of the race figure is the schedule plot, with a
-cursor that moves with the paths.
+The lesson lives in :mod:`pages.lessons.warmup`: runs come from
+:func:`pages.lessons.warmup.presets.setup` (shared with the tests), sentences and the fitted
+window from its ``model``, the race from its ``figures``, measurements from :mod:`optim.phenomena`.
+The learning-rate panel of the race figure is the schedule plot, with a cursor that moves with
+the paths.
 """
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import streamlit as st
 
 import optim
 import optim.request
 import surfaces
-from optim import phenomena
-from pages.lib import controls, figures, widgets
-from pages.lib import presets_warmup as PW
-from pages.lib.links import tr
-from pages.lib.runs import run_request, surface_grid
+from pages.lessons.warmup import cached
+from pages.lessons.warmup import model as M
+from pages.lessons.warmup import presets as PW
+from pages.lessons.warmup.text import WARMUP as T
+from pages.lib import controls, widgets
+from pages.lib.links import current_lang, tr
+from pages.lib.runs import run_request
 from pages.lib.text import COMMON
-from pages.lib.text_warmup import WARMUP as T
 
 PAGE = PW.PAGE
 C = PW.CONTROLS
-FIT_LIMIT = 3.0  # the fitted view is at most this many times the surface's own window
 
-
-def _num(v: float) -> str:
-    return f"{v:.3g}"
-
-
-def fit_window(window, paths, limit: float = FIT_LIMIT):
-    """The surface's window grown to hold every finite point of the paths (at most ``limit`` times wider)."""
-    x0, x1, y0, y1 = window
-    cx, cy, hx, hy = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
-    pts = np.concatenate([p.points for p in paths]) if paths else np.empty((0, 2))
-    pts = pts[np.all(np.isfinite(pts), axis=1)]
-    if pts.size:
-        lo = np.maximum(pts.min(axis=0), [cx - limit * hx, cy - limit * hy])
-        hi = np.minimum(pts.max(axis=0), [cx + limit * hx, cy + limit * hy])
-        pad = 0.05 * np.array([hx, hy])
-        x0, x1 = min(x0, lo[0] - pad[0]), max(x1, hi[0] + pad[0])
-        y0, y1 = min(y0, lo[1] - pad[1]), max(y1, hi[1] + pad[1])
-    return (round(float(x0), 6), round(float(x1), 6), round(float(y0), 6), round(float(y1), 6))
-
-
-@widgets.cached_figure(32)
-def race_cached(surface_id, window, log_colour, paths, big, labels=()):
-    xs, ys, Z = surface_grid(surface_id, "", window)
-    surface = surfaces.CATALOG[surface_id]
-    crit = [p for p in surface.known_points if p.kind in ("minimum", "maximum", "saddle")]
-    return figures.race_figure(xs, ys, Z, list(paths), log_scale=log_colour, window=window, big=big,
-                               critical_points=crit, height=600, labels=dict(labels))
-
-
-def _view(spec, run, name: str) -> figures.PathView:
-    return figures.PathView(name=name, color=spec.color, points=run.points, loss=run.loss, lr=run.lr,
-                            effective_step=run.effective_step, grad_norm=np.linalg.norm(run.grad, axis=-1),
-                            status=run.status, stop_step=run.stop_step, dash=spec.dash)
-
-
-def readout_sentences(values, setup, runs, names) -> list[str]:
-    """Sentences computed from the runs that name what happened."""
-    out = []
-    for key, run in runs.items():
-        if run.status == "diverged":
-            out.append(tr(T, "ro_diverged", name=names[key], k=run.stop_step))
-    none, warm = runs["none"], runs["warm"]
-    big, i_big = phenomena.largest_step(none)
-    small, i_small = phenomena.largest_step(warm)
-    if math.isfinite(big) and small and math.isfinite(small):
-        out.append(tr(T, "ro_ratio", k=phenomena.early_count(none), big=_num(big), i_big=i_big, small=_num(small),
-                      i_small=i_small, w=setup.run("warm").schedule.warmup, ratio=f"{big / small:.1f}"))
-    elif none.status != "diverged":
-        out.append(tr(T, "no_ratio"))
-    ratio = phenomena.first_step_ratio(none)
-    if np.all(np.isfinite(ratio)):
-        r = "/".join(f"{v:.2f}" for v in ratio)
-        if values["opt"] == "rmsprop":
-            f0 = float(none.loss[0])
-            fpeak, k = phenomena.peak_loss(none)
-            pred = f"{1 / math.sqrt(1 - float(values['alpha'])):.2f}"
-            if fpeak > f0 * 1.05 + 1e-12:
-                out.append(tr(T, "ro_first_rmsprop", r=r, pred=pred, f0=_num(f0), fpeak=_num(fpeak), k=k))
-            else:
-                out.append(tr(T, "ro_first_rmsprop_calm", r=r, pred=pred))
-        else:
-            out.append(tr(T, "ro_first_adam", r=r))
-    if "lecture" in runs and runs["lecture"].status != "diverged":
-        lec = runs["lecture"]
-        r = "/".join(f"{v:.2f}" for v in phenomena.first_step_ratio(lec))
-        out.append(tr(T, "ro_lecture", r=r, big=_num(phenomena.largest_step(lec)[0])))
-    if "cosine" in runs:
-        out.append(tr(T, "ro_tail", none=_num(phenomena.tail_loss(none)), warm=_num(phenomena.tail_loss(warm)),
-                      cosine=_num(phenomena.tail_loss(runs["cosine"]))))
-    return out
-
-
-# ==================================================================================================
 guard, present, side = widgets.page_header(PAGE, tr(T, "title"), tr(T, "intro"))
+lang = current_lang()
 note = st.container()
 
 # --- controls ------------------------------------------------------------------------------------
@@ -138,19 +65,18 @@ setup = PW.setup(values)
 runs = {spec.key: run_request(setup.surface_id, "", setup.request(spec)) for spec in setup.runs}
 title = optim.SPECS[values["opt"]].title
 w = setup.run("warm").schedule.warmup
-names = {"none": tr(T, "name_none", opt=title), "warm": tr(T, "name_warm", opt=title, w=w),
-         "cosine": tr(T, "name_cosine", opt=title, w=w), "lecture": tr(T, "name_lecture")}
-paths = tuple(_view(spec, runs[spec.key], names[spec.key]) for spec in setup.runs)
+names = M.path_names(title, w, lang)
+paths = tuple(M.path_view(spec, runs[spec.key], names[spec.key]) for spec in setup.runs)
 widgets.show_watch(paths)
 
 # --- show ----------------------------------------------------------------------------------------
-window = fit_window(surface.window, paths) if fit else surface.window
-fig = race_cached(setup.surface_id, window, surface.log_scale, paths, present, widgets.figure_labels())
+window = M.fit_window(surface.window, paths) if fit else surface.window
+fig = cached.race_cached(setup.surface_id, window, surface.log_scale, paths, present, widgets.figure_labels())
 st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode="box",
                 config={"displaylogo": False, "scrollZoom": False}, theme=None)
 
 st.markdown(f"**{tr(T, 'readout')}**")
-for sentence in readout_sentences(values, setup, runs, names):
+for sentence in M.readout_sentences(values, setup, runs, names, lang):
     st.markdown(f"- {sentence}")
 
 if not present:

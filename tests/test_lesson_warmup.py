@@ -1,6 +1,6 @@
 """Warm-up lesson: the lecture's claims, measured on runs built from the preset catalog.
 
-Runs come from ``presets_warmup.setup`` (the page's own mapping) and the page's runner
+Runs come from ``pages.lessons.warmup.presets.setup`` (the page's own mapping) and the page's runner
 the page's own ``RunRequest`` s run without the cache.
 """
 
@@ -14,8 +14,8 @@ import pytest
 import optim
 import surfaces
 from optim import phenomena
+from pages.lessons.warmup import presets as PW
 from pages.lib import controls
-from pages.lib import presets_warmup as PW
 from pages.lib.presets import PRESETS, presets_for
 from tests.conftest import app_test
 

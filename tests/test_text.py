@@ -40,7 +40,7 @@ def test_tables_found():
     assert "text.COMMON" in TABLES and "text.PLAYGROUND" in TABLES
     assert "critical.text.CRITICAL" in TABLES and "critical.text.KIND_NAMES" in TABLES
     assert "batch.text.BATCH" in TABLES and "momentum.text.MOMENTUM" in TABLES
-    assert "adaptive.text.ADAPTIVE" in TABLES
+    assert "adaptive.text.ADAPTIVE" in TABLES and "warmup.text.WARMUP" in TABLES
 
 
 @pytest.mark.parametrize("name", sorted(TABLES))

@@ -13,8 +13,9 @@ from pages.lessons.adaptive import presets as presets_adaptive
 from pages.lessons.batch import presets as presets_batch
 from pages.lessons.critical import presets as presets_critical
 from pages.lessons.momentum import presets as presets_momentum
+from pages.lessons.warmup import presets as presets_warmup
 
-from . import presets_playground, presets_warmup
+from . import presets_playground
 from .preset_model import Preset
 
 

@@ -13,11 +13,10 @@ from typing import Any
 import optim
 import surfaces
 from optim.request import CONSTANT, NoiseSpec, ScheduleSpec
-
-from .claims import Claim, distance, fmt, largest_step
-from .controls import Control, RunSpec, Setup, surface_title
-from .preset_model import Preset
-from .registry import LESSON_MAX_STEPS
+from pages.lib.claims import Claim, distance, fmt, largest_step
+from pages.lib.controls import Control, RunSpec, Setup, surface_title
+from pages.lib.preset_model import Preset
+from pages.lib.registry import LESSON_MAX_STEPS
 
 PAGE = "warmup"
 MAX_STEPS = LESSON_MAX_STEPS

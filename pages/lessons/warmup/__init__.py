@@ -1,0 +1,1 @@
+"""The warm-up lesson (page: pages/warmup.py)."""
