@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import numpy as np
@@ -16,11 +16,14 @@ from optim import diagnose
 from optim.request import NoiseSpec, ScheduleSpec
 from surfaces import Surface
 
-from . import figures
-from .links import LinkGuard, current_lang, tr
+from . import claims, figures
+from .entry import run_through_app
+from .labels import distinguish
+from .links import LinkGuard, current_lang, presenter_mode, tr
+from .presets import PRESETS, presets_for
 from .registry import PALETTE, PLAYGROUND_MAX_STEPS, demo_default
 from .runs import CUSTOM, get_surface, surface_grid
-from .text import COMMON, LANG_NAMES, LANGS
+from .text import COMMON, FIGURE, LANG_NAMES, LANGS
 from .text import PLAYGROUND as T
 
 
@@ -156,10 +159,6 @@ def optimizer_slot(guard: LinkGuard, where, i: int, default_id: str) -> Slot:
 
 def distinguish_slots(slots: list[Slot]) -> list[Slot]:
     """The slots with legend names that tell same-optimizer runs apart (see :mod:`.labels`)."""
-    from dataclasses import replace
-
-    from .labels import distinguish
-
     names = distinguish([s.label for s in slots], [s.opt_id for s in slots], [dict(s.hyper) for s in slots])
     return [replace(s, label=name) for s, name in zip(slots, names)]
 
@@ -253,9 +252,6 @@ def race_figure_cached(surface_id, formula, window, log_colour, log_loss, paths,
 def figure_labels(lang: str | None = None) -> tuple[tuple[str, str], ...]:
     """The words inside the figures in ``lang`` (default: the page's language), as a hashable
     tuple of (key, text) for cached figure builders (``labels=dict(...)``)."""
-    from .links import current_lang
-    from .text import FIGURE, LANGS
-
     i = LANGS.index(lang or current_lang())
     return tuple((key, texts[i]) for key, texts in FIGURE.items())
 
@@ -380,8 +376,6 @@ def link_box() -> None:
 
 def preset_picker(guard: LinkGuard, where, page: str) -> None:
     """A preset menu and a Load button; loading sets every control of the page."""
-    from .presets import presets_for
-
     options = presets_for(page)
     if not options:
         return
@@ -402,8 +396,6 @@ def watch_caption(page: str) -> None:
     """The 'what to watch' sentence of the preset named in the link (if any). A sentence with
     numbers measured from the run (``preset.facts``) gets a place here and is written by
     :func:`show_watch` once the page has its paths."""
-    from .presets import PRESETS
-
     st.session_state.pop("_watch", None)
     preset = PRESETS.get(st.query_params.get("preset", ""))
     if preset is None or preset.page != page:
@@ -421,9 +413,6 @@ def _write_watch(where, text: str) -> None:
 def show_watch(views) -> None:
     """Fill the preset's 'what to watch' numbers from the paths the page draws (``figures.PathView``
     list, legend order): the numbers a teacher reads are the numbers this run gave."""
-    from . import claims
-    from .presets import PRESETS
-
     pending = st.session_state.pop("_watch", None)
     if pending is None:
         return
@@ -462,10 +451,10 @@ def offline_html(fig) -> str:
 
 
 def autoplay() -> None:
-    """Presenter mode: press the chart's Play button once it is drawn (no Python API for it)."""
-    import streamlit.components.v1 as components
-
-    components.html(
+    """Presenter mode: press the chart's Play button once it is drawn (no Python API for it).
+    st.iframe runs the script in a same-origin frame (st.components.v1.html is deprecated; st.html
+    does not run scripts); 1 px high, since the frame shows nothing."""
+    st.iframe(
         """<script>
         const tryPlay = (n) => {
           const doc = window.parent.document;
@@ -476,7 +465,7 @@ def autoplay() -> None:
         };
         tryPlay(60);
         </script>""",
-        height=0,
+        height=1,
     )
 
 
@@ -502,9 +491,6 @@ def page_header(page: str, title: str, intro: str | None = None):
     preset menu, a one-line header and the preset's "what to watch". Returns (guard, present,
     sidebar). The header is a caption, not a big title (the top bar names the page), so the
     plot and its Play button fit a 1366x768 projector."""
-    from .entry import run_through_app
-    from .links import presenter_mode
-
     run_through_app()
     present = presenter_mode()
     guard = LinkGuard(page)

@@ -88,6 +88,7 @@ def streamlit_app(tmp_path_factory):
             )
             base = f"http://127.0.0.1:{port}"
             servers[key] = (proc, base)
+            start.logs[key] = Path(log.name)
             try:
                 _wait_healthy(base, proc)
             except Exception as exc:
@@ -97,6 +98,7 @@ def streamlit_app(tmp_path_factory):
         base = servers[key][1]
         return base + "/" + (("?" + query.lstrip("?")) if query else "")
 
+    start.logs = {}  # (script, server) -> the server's log file (stdout and stderr)
     yield start
     for proc, _ in servers.values():
         try:

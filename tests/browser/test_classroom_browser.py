@@ -78,3 +78,16 @@ def test_chinese_presenter_link_plays_by_itself(streamlit_app, browser_page, pag
     # a url_path that differs from its file's stem made the first open show this modal
     dialog = page.locator("[role='dialog']", has_text="Page not found")
     assert dialog.count() == 0, "Streamlit says the page was not found"
+
+
+def test_no_streamlit_deprecation_in_the_server_log(streamlit_app, browser_page):
+    """Presenter pages (autoplay script), the playground and a lesson page ran on this server:
+    Streamlit logs a deprecation for APIs due for removal (e.g. st.components.v1.html)."""
+    base = streamlit_app("app.py", server="deprecations").split("?")[0].rstrip("/")
+    for page_path, preset in CASES[:2] + CASES[3:4]:
+        browser_page.goto(f"{base}/{page_path}?{preset.query(present='1')}")
+        wait_app_idle(browser_page, timeout=90_000)
+        browser_page.wait_for_function(MARK_ANIMATED, timeout=90_000)
+    time.sleep(1)
+    log = streamlit_app.logs[("app.py", "deprecations")].read_text(errors="replace")
+    assert "deprecat" not in log.lower(), log[-3000:]
