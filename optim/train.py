@@ -170,3 +170,23 @@ def linear_scaling(lr: float, batch_size: int, base_batch: int) -> float:
     it changes fast: hence a warm-up.
     """
     return float(lr) * float(batch_size) / float(base_batch)
+
+
+def compare_batch_sizes(model, data, make_optimizer, batch_sizes, seeds, target_loss: float, max_epochs: int = 5000):
+    """Train one fresh run per (seed, batch size) until the training loss reaches ``target_loss``
+    (the lecture: "trained to the same training loss"), then measure it: a list of dicts with
+    ``seed``, ``batch_size``, ``status``, ``epochs`` (examples seen / N), ``train_loss``,
+    ``test_loss`` and ``sharpness`` (the top eigenvalue of the training loss's Hessian).
+
+    ``make_optimizer()`` returns a fresh optimizer; the seed sets both the initial network
+    (``init_seed``) and the shuffling, so for one seed every batch size starts from the same point.
+    """
+    out = []
+    for seed in seeds:
+        for B in batch_sizes:
+            run = train(model, data, make_optimizer(), max_epochs, B, seed=seed, init_seed=seed, stop_loss=target_loss)
+            H = model.hessian(run.final, data.x_train, data.y_train)
+            out.append({"seed": int(seed), "batch_size": run.batch_size, "status": run.status,
+                        "epochs": float(run.epoch_time()[-1]), "train_loss": float(run.loss[-1]),
+                        "test_loss": float(run.test_loss[-1]), "sharpness": float(np.linalg.eigvalsh(H)[-1])})
+    return out
