@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .claims import decode_array
+from .presets import PRESETS
 from .registry import PAGE_BY_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,8 +91,6 @@ def render(spec: dict, size: tuple[int, int] = SIZE) -> bytes:
 
 
 def build(preset_ids=None, verbose: bool = True) -> list[Path]:
-    from .presets import PRESETS
-
     GALLERY.mkdir(parents=True, exist_ok=True)
     written = []
     for preset in PRESETS.values():

@@ -18,6 +18,7 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from .presets import PRESETS
 from .registry import SCHEMA_VERSION
 from .text import COMMON, LANGS, translate
 
@@ -65,8 +66,6 @@ class LinkGuard:
     def _expand_short_preset_link(self, raw: dict) -> None:
         """A link that names only a preset (``?preset=<id>``, plus lang/present/v) opens the
         preset's full state: short links survive chat apps that cut long URLs."""
-        from .presets import PRESETS
-
         preset = PRESETS.get(raw.get("preset") or "")
         if preset is None or preset.page != self.page or set(raw) - set(PLAIN_KEYS):
             return
@@ -160,8 +159,6 @@ class LinkGuard:
     # --- report ------------------------------------------------------------------------
     def problems(self) -> list[str]:
         """Human sentences for the parameters of the arriving link that were not used."""
-        from .presets import PRESETS
-
         out = []
         preset = self.raw.get("preset")
         if preset is not None and (preset not in PRESETS or PRESETS[preset].page != self.page):

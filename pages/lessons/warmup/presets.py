@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 import optim
 import surfaces
 from optim.request import CONSTANT, NoiseSpec, ScheduleSpec
@@ -81,15 +83,11 @@ def _first_step(d, i: int):
 
 def _jitter(points, last: int = 50) -> float:
     """Total of the per-coordinate standard deviations over the last ``last`` points."""
-    import numpy as np
-
     return float(np.std(np.asarray(points, float)[-last:], axis=0).sum())
 
 
 def _burst_step(points, after: int = 40, size: float = 0.5) -> int | None:
     """The first step after ``after`` longer than ``size``: a settled path bursting out."""
-    import numpy as np
-
     d = np.linalg.norm(np.diff(np.asarray(points, float), axis=0), axis=1)
     late = np.flatnonzero(d[after:] > size)
     return int(late[0]) + after if late.size else None
