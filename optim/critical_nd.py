@@ -19,14 +19,15 @@ of the residual g is H), damped (Levenberg-Marquardt) because H is singular near
     \Delta = -(H^2 + \mu I)^{-1} H g = -Q\, \mathrm{diag}\!\left(\frac{\lambda_j}{\lambda_j^2 + \mu}\right) Q^\top g,
     \qquad H = Q \Lambda Q^\top,
 
-where every iteration tries a grid of dampings :math:`\mu` (one gradient each, the
+where every iteration tries a grid of dampings :math:`\mu` (relative to :math:`\max_j \lambda_j^2`;
+one gradient each, the
 eigendecomposition reused) and keeps the step that lowers :math:`\lVert g\rVert` most. Unlike
 gradient descent this converges to saddles as readily as to minima: it finds the critical point
 NEAR the snapshot, whatever its kind, when there is one.
 
 **What happens on a real network** (measured on the 2-32-1 tanh net, see the tests): from a
 plateau of training it converges in a few iterations to an exact saddle (||g|| ~ 1e-12). From
-trained snapshots it usually does NOT: ||g|| falls 2-30x and then stalls in a *gradient-flat*
+trained snapshots it usually does NOT: ||g|| falls 1.4-20x and then stalls in a *gradient-flat*
 region, where more than 99 % of ||g||^2 lies along eigenvectors of H with
 :math:`|\lambda| \le 10^{-3}\max|\lambda|` (g is not zero, but the Hessian cannot see it, so
 no Newton step removes it; Frye et al. 2019 found the same on larger networks). Each result says
@@ -37,7 +38,9 @@ the data do not constrain: e.g. with N examples and P > N parameters the Gauss-N
 :math:`\frac1N J^\top J` has rank at most N). An eigenvalue counts as positive only when
 :math:`\lambda > \tau \max_j |\lambda_j|`, negative when :math:`\lambda < -\tau \max_j|\lambda_j|`,
 and zero otherwise; :math:`\tau` is the user's (default ``1e-6``), and the result reports all
-three counts so the choice is visible.
+three counts so the choice is visible. It matters: at the points of the tests the median ratio
+is 0.61 with :math:`\tau = 10^{-6}` (and 10^-9), 0.30 with 10^-4 and 0.10 with 10^-3, because
+most positive eigenvalues are tiny.
 
 **Sharpness**: the top eigenvalue :math:`\lambda_{\max}(H)`, the curvature of the steepest
 direction (gradient descent with lr :math:`\eta` is stable in it only while

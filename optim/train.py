@@ -185,8 +185,10 @@ def compare_batch_sizes(model, data, make_optimizer, batch_sizes, seeds, target_
     for seed in seeds:
         for B in batch_sizes:
             run = train(model, data, make_optimizer(), max_epochs, B, seed=seed, init_seed=seed, stop_loss=target_loss)
-            H = model.hessian(run.final, data.x_train, data.y_train)
+            top = np.nan
+            if run.status != "diverged":
+                top = float(np.linalg.eigvalsh(model.hessian(run.final, data.x_train, data.y_train))[-1])
             out.append({"seed": int(seed), "batch_size": run.batch_size, "status": run.status,
                         "epochs": float(run.epoch_time()[-1]), "train_loss": float(run.loss[-1]),
-                        "test_loss": float(run.test_loss[-1]), "sharpness": float(np.linalg.eigvalsh(H)[-1])})
+                        "test_loss": float(run.test_loss[-1]), "sharpness": top})
     return out

@@ -347,12 +347,9 @@ def train_loss_and_grad(model: MLP, data: Data, theta, idx=None) -> tuple[float,
     return model.loss_and_grad(theta, data.x_train[idx], data.y_train[idx])
 
 
-def test_loss(model: MLP, data: Data, theta) -> float:
-    """The held-out loss (same formula as the training loss, on the test examples)."""
+def held_out_loss(model: MLP, data: Data, theta) -> float:
+    """The test loss (same formula as the training loss, on the held-out examples)."""
     return model.loss(theta, data.x_test, data.y_test)
-
-
-test_loss.__test__ = False  # not a pytest test, despite its name
 
 
 # --------------------------------------------------------------------------------------------
