@@ -201,8 +201,10 @@ class MLP:
         return self._forward(theta, X)[2][-1]
 
     def loss(self, theta, X, Y) -> float:
-        """L = mean over examples of 0.5 * ||f(x_i) - y_i||^2."""
+        """L = mean over examples of 0.5 * ||f(x_i) - y_i||^2 (NaN for no examples)."""
         f = self.predict(theta, X)
+        if len(f) == 0:
+            return float("nan")
         r = f - self._targets(Y, len(f))
         return float(0.5 * np.mean(np.sum(r * r, axis=1)))
 

@@ -99,6 +99,11 @@ def test_every_optimizer_trains_an_n_dimensional_vector(opt_id, small):
     assert np.all(np.isfinite(run.loss))
 
 
+def test_training_without_a_test_set():
+    run = train(MLP((2, 4, 1)), make_data("sine", 8, 0), optim.make("adam", lr=0.01), 2, 8)
+    assert run.status == "budget" and np.isnan(run.test_loss).all()
+
+
 def test_newton_is_refused_on_a_network(small):
     with pytest.raises(ValueError, match="2D"):
         train(MLP((2, 4, 1)), small, optim.make("newton"), 1, 8)
@@ -230,6 +235,8 @@ def test_optimizers_and_the_atlas_run_on_the_slice(trained):
     sl = network_slice(m, data, theta, kind="hessian")
     run = optim.simulate(sl.surface, optim.make("adam", lr=0.05), (0.7, -0.6), 200)
     assert run.status in {"budget", "converged"} and run.loss[-1] < run.loss[0]
+    newton = optim.simulate(sl.surface, optim.make("newton"), (0.2, -0.1), 50)  # uses the 2x2 Hessian
+    assert newton.status != "diverged"
     import surfaces
 
     atlas = surfaces.critical_points(sl.surface, exact=False, seeds=8)
