@@ -254,6 +254,7 @@ def test_other_figures(himmelblau):
     assert len(sch.data) == 2 and sch.data[0].line.color == "#E69F00"
 
 
+@pytest.mark.slow  # builds the 114 MB naive figure: a size benchmark, not an edit-loop test
 def test_naive_is_much_bigger(himmelblau):
     s, xs, ys, Z = himmelblau
     paths = [_line_path(300, str(k)) for k in range(2)]

@@ -126,6 +126,7 @@ def _app(query: dict):
     return at.run()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset_id", [p.id for p in presets_for(PAGE)])
 def test_page_link_sets_the_widgets_the_scene_expects(preset_id):
     preset = PRESETS[preset_id]
@@ -144,12 +145,14 @@ def test_page_link_sets_the_widgets_the_scene_expects(preset_id):
         assert "max |difference|" in text
 
 
+@pytest.mark.slow
 def test_page_default_and_chinese_render():
     at = _app({"lang": "zh"})
     assert not at.exception
     assert any("自适应学习率" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_junk_link_params_show_a_note():
     at = _app({"surface": "Nope", "steps": "abc", "o1_adagrad_lecture_lr": "-5", "bogus": "1"})
     assert not at.exception
