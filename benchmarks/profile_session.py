@@ -43,12 +43,18 @@ from deploy.stclient import student  # noqa: E402
 # (stage, substrings of a frame "function (file:line)"); a sample counts for the stage of its innermost
 # matching frame (a figure built by the page is the page's; st.plotly_chart called by it is Streamlit's)
 STAGES = [
-    ("page script: the app's own code (pages/, surfaces/, optim/)", ("/pages/", "/surfaces/", "/optim/", "app.py")),
+    ("page script: the app's own code (pages/, surfaces/, optim/)", ("(pages/", "(surfaces/", "(optim/", "(app.py",
+                                                                      "/pages/", "/surfaces/", "/optim/")),
     ("st.plotly_chart: figure spec to protobuf", ("elements/plotly_chart.py",)),
     ("widgets: registration, URL binding, state", ("elements/widgets/", "elements/lib/policies",
                                                    "state/session_state", "query_params")),
-    ("st.navigation / pages", ("commands/navigation", "navigation/", "pages_manager")),
-    ("caching (st.cache_*) lookups", ("runtime/caching/",)),
+    ("st.navigation / pages, compiling page scripts", ("commands/navigation", "navigation/", "pages_manager",
+                                                        "script_cache", "magic.py")),
+    ("st.cache_*: keys (function source, argument hashing) and lookups", ("runtime/caching/", "inspect.py",
+                                                                          "tokenize.py", "hashing.py")),
+    ("st.dataframe: Arrow, pandas Styler", ("elements/arrow.py", "pandas_styler_utils", "dataframe_util")),
+    ("st.markdown / latex / headings / text", ("elements/markdown.py", "elements/heading.py", "elements/text.py",
+                                               "elements/alert.py", "string_util.py")),
     ("script runner: exec, rerun handling", ("script_runner.py", "exec_code.py")),
     ("ForwardMsg serialization and websocket send", ("SerializeToString", "serialize_forward_msg", "websocket",
                                                     "starlette_websocket", "uvicorn", "wsproto")),
@@ -110,13 +116,49 @@ def cpu_per_session(pid: int, base: str, links: list[str], rounds: int, change: 
     return asyncio.run(_measured(pid, base, links, rounds, change, step, tab_open))
 
 
+def analyse(raw: Path, rate: int, top: int, what: str) -> None:
+    stages: collections.Counter = collections.Counter()
+    selfs: collections.Counter = collections.Counter()
+    inclusive: collections.Counter = collections.Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack_text, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        frames = stack_text.split(";")
+        n = int(count)
+        total += n
+        stages[stage_of(frames[1:])] += n
+        selfs[frames[-1]] += n
+        for frame in {f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0] + ")" for f in frames[1:]}:
+            inclusive[frame] += n
+    if not total:
+        print("py-spy recorded nothing (ptrace not permitted?)")
+        return
+    print(f"\nraw py-spy stacks: {raw}")
+    print(f"\nprofile of {what}; {total} busy samples at {rate}/s; stage (of the innermost frame that names one), "
+          "share of busy samples")
+    for name, n in stages.most_common():
+        print(f"  {100 * n / total:5.1f}%  {name}")
+    print(f"\ninclusive (the function or what it calls), top {top}:")
+    for frame, n in inclusive.most_common(top):
+        print(f"  {100 * n / total:5.1f}%  {frame[:150]}")
+    print(f"\nself time, top {top}:")
+    for frame, n in selfs.most_common(top):
+        print(f"  {100 * n / total:5.1f}%  {frame[:150]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--raw", help="only analyse this py-spy raw file (from an earlier run)")
     ap.add_argument("--option", action="append", default=[], help="streamlit option for the server, e.g. --option=--runner.fastReruns=false")
     args = ap.parse_args()
+    if args.raw:
+        analyse(Path(args.raw), args.rate, args.top, args.raw)
+        return
     links = preset_links()[1:]
     options = [x for o in args.option for x in o.split("=", 1)]
     port = free_port()
@@ -154,35 +196,7 @@ def main() -> None:
                 rec.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 rec.kill()
-        stages: collections.Counter = collections.Counter()
-        selfs: collections.Counter = collections.Counter()
-        inclusive: collections.Counter = collections.Counter()
-        total = 0
-        for line in raw.read_text().splitlines():
-            stack_text, _, count = line.rpartition(" ")
-            if not count.isdigit():
-                continue
-            frames = stack_text.split(";")
-            n = int(count)
-            total += n
-            stages[stage_of(frames[1:])] += n
-            selfs[frames[-1]] += n
-            for frame in {f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0] + ")" for f in frames[1:]}:
-                inclusive[frame] += n
-        if not total:
-            print("py-spy recorded nothing (ptrace not permitted?)")
-            return
-        print(f"\nraw py-spy stacks: {raw}")
-        print(f"\nprofile of {len(links) * args.rounds} new sessions ({cpu:.3f} s CPU each; {total} busy samples at "
-              f"{args.rate}/s): stage (of the innermost frame that names one), share of busy samples")
-        for name, n in stages.most_common():
-            print(f"  {100 * n / total:5.1f}%  {name}")
-        print(f"\ninclusive (the function or what it calls), top {args.top}:")
-        for frame, n in inclusive.most_common(args.top):
-            print(f"  {100 * n / total:5.1f}%  {frame[:150]}")
-        print(f"\nself time, top {args.top}:")
-        for frame, n in selfs.most_common(args.top):
-            print(f"  {100 * n / total:5.1f}%  {frame[:150]}")
+        analyse(raw, args.rate, args.top, f"{len(links) * args.rounds} new sessions ({cpu:.3f} s CPU each)")
     finally:
         stop_server(proc)
 
