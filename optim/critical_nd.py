@@ -53,6 +53,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from surfaces.atlas_types import MAXIMUM, MINIMUM, SADDLE
 from surfaces.network import single_blas_thread
 
 DEFAULT_ZERO_TOL = 1e-6
@@ -96,10 +97,10 @@ class Spectrum:
         """'minimum' (no negative eigenvalue: a minimum, or degenerate when zeros remain),
         'maximum' or 'saddle'."""
         if self.n_negative == 0:
-            return "minimum"
+            return MINIMUM
         if self.n_positive == 0:
-            return "maximum"
-        return "saddle"
+            return MAXIMUM
+        return SADDLE
 
 
 def spectrum(H, tol: float = DEFAULT_ZERO_TOL) -> Spectrum:

@@ -8,10 +8,11 @@ Virtual Library of Simulation Experiments) or, for the teaching surfaces, worked
 
 from __future__ import annotations
 
+from .atlas_types import DEGENERATE, SADDLE
+from .atlas_types import MAXIMUM as MAX
+from .atlas_types import MINIMUM as MIN
 from .parser import parse_formula
 from .surface import KnownPoint, Surface
-
-MIN, MAX, SADDLE, DEGENERATE = "minimum", "maximum", "saddle", "degenerate"
 
 
 def _entry(id, title, formula, blurb, window, starts, log_scale=False, known=()):

@@ -62,6 +62,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from .atlas_types import MAXIMUM, MINIMUM, SADDLE
 from .parser import X, Y
 from .surface import KnownPoint, Surface, Window
 
@@ -209,7 +210,7 @@ def _linreg() -> Dataset:
         id="linreg", title="Linear regression (convex)",
         blurb="y ≈ w1·x + w2 on 32 noisy points, squared error: one bowl, one minimum.",
         example_expr=expr, inputs=x, targets=y, window=(-2.0, 4.0, -3.0, 3.0), start=(-1.5, 2.5),
-        known_points=(KnownPoint(float(w_star[0]), float(w_star[1]), "minimum", f_star),),
+        known_points=(KnownPoint(float(w_star[0]), float(w_star[1]), MINIMUM, f_star),),
         data_names=("x", "y"),
     )
 
@@ -229,9 +230,9 @@ def _pca() -> Dataset:
     p = _W1 * _A + _W2 * _B  # the code w . z
     expr = _A**2 + _B**2 - 2 * p**2 + (_W1**2 + _W2**2) * p**2
     known = (
-        KnownPoint(1.0, 0.0, "minimum", b_hat), KnownPoint(-1.0, 0.0, "minimum", b_hat),
-        KnownPoint(0.0, 1.0, "saddle", a_hat), KnownPoint(0.0, -1.0, "saddle", a_hat),
-        KnownPoint(0.0, 0.0, "maximum", a_hat + b_hat),
+        KnownPoint(1.0, 0.0, MINIMUM, b_hat), KnownPoint(-1.0, 0.0, MINIMUM, b_hat),
+        KnownPoint(0.0, 1.0, SADDLE, a_hat), KnownPoint(0.0, -1.0, SADDLE, a_hat),
+        KnownPoint(0.0, 0.0, MAXIMUM, a_hat + b_hat),
     )
     return Dataset(
         id="pca", title="One-neuron autoencoder (saddles)",
@@ -256,9 +257,9 @@ DATASET_IDS: tuple[str, ...] = ("pca", "linreg")
 
 
 def saddle_points(dataset: Dataset) -> list[KnownPoint]:
-    return [k for k in dataset.known_points if k.kind == "saddle"]
+    return [k for k in dataset.known_points if k.kind == SADDLE]
 
 
 def min_loss(dataset: Dataset) -> float | None:
-    vals = [k.f for k in dataset.known_points if k.kind == "minimum" and k.f is not None]
+    vals = [k.f for k in dataset.known_points if k.kind == MINIMUM and k.f is not None]
     return min(vals) if vals else None

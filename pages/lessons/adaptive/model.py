@@ -9,6 +9,7 @@ import numpy as np
 
 from optim.bursts import max_difference, sideways_bounces
 from pages.lib.text import tr_for
+from surfaces.atlas_types import MINIMUM
 
 from .text import ADAPTIVE as T
 
@@ -16,7 +17,7 @@ from .text import ADAPTIVE as T
 def stability(surface) -> tuple[np.ndarray, float, float]:
     """The first known minimum ``x_min`` (origin if none), the curvature across the valley there
     ``h_yy`` and gradient descent's stability limit ``2 / h_yy`` on it (NaN if h_yy <= 0)."""
-    minima = [p for p in surface.known_points if p.kind == "minimum"]
+    minima = [p for p in surface.known_points if p.kind == MINIMUM]
     x_min = np.array([minima[0].x, minima[0].y]) if minima else np.zeros(2)
     h_yy = float(np.asarray(surface.hessian(np.array([x_min[0]]), np.array([x_min[1]])))[1, 1].ravel()[0])
     threshold = 2.0 / h_yy if h_yy > 0 else float("nan")

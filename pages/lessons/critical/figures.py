@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from optim import escape
 from pages.lib import figures
+from surfaces.atlas_types import DEGENERATE, MAXIMUM, MINIMUM, SADDLE
 
 from .model import ESCAPE_RED, kind_name
 
@@ -32,7 +33,7 @@ def map_figure(xs, ys, Z, window: tuple, log_colour: bool, points: tuple, curves
                                  mode="lines", name=kind_name(kind, lang),
                                  line=dict(color="white", width=3 * s, dash="dash"),
                                  hovertemplate=f"{kind_name(kind, lang)}, f = {f:.4g}<extra></extra>"))
-    for kind in ("minimum", "maximum", "saddle", "degenerate"):
+    for kind in (MINIMUM, MAXIMUM, SADDLE, DEGENERATE):
         rows = [p for p in points if p[3] == kind]
         if not rows:
             continue
@@ -52,7 +53,7 @@ def map_figure(xs, ys, Z, window: tuple, log_colour: bool, points: tuple, curves
     if arrows:
         length = 0.16 * min(xmax - xmin, ymax - ymin)
         for p in points:
-            if p[3] != "saddle":
+            if p[3] != SADDLE:
                 continue
             x, y = p[0], p[1]
             for vx, vy, color, width in ((p[6], p[7], ESCAPE_RED, 3.5), (p[8], p[9], "white", 2)):
