@@ -22,7 +22,7 @@ On a 2-core machine more replicas cannot add CPU: 2 replicas use both cores (one
 is mostly one core, its GIL); 4 show what more processes cost. Traffic stays on 127.0.0.1; every
 wait and loop is bounded. Usage:
 
-    python benchmarks/bench_deploy.py [--replicas 1,2,4] [--clients 200] [--waves 2]
+    python benchmarks/bench_deploy.py [--replicas 1,2,4] [--clients 200] [--waves 2] [--wave-spread 0]
                                       [--capacity R1,R2] [--spread 10]
 """
 
@@ -98,6 +98,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=200)
     ap.add_argument("--waves", type=int, default=2)
     ap.add_argument("--capacity", default="", help="replica counts for the capacity search, e.g. 1,2")
+    ap.add_argument("--wave-spread", type=float, default=0.0, help="arrival window of the waves, seconds (0: all at once)")
     ap.add_argument("--spread", type=float, default=10.0, help="arrival window of the capacity search, seconds")
     ap.add_argument("--p95", type=float, default=5.0, help="the capacity search's limit on p95(figures), seconds")
     args = ap.parse_args()
@@ -118,8 +119,9 @@ def main() -> None:
                   f"(load {os.getloadavg()[0]:.1f})", flush=True)
             if str(n_rep) in args.replicas.split(","):
                 for k in range(args.waves):
-                    m = measure(cluster, links, args.clients, step, 0.0)
-                    rows.append(row(m, f"{k + 1}: all at once, changes {'new' if k == 0 else 'cached'}"))
+                    m = measure(cluster, links, args.clients, step, args.wave_spread)
+                    when = f"over {args.wave_spread:g} s" if args.wave_spread else "all at once"
+                    rows.append(row(m, f"{k + 1}: {when}, changes {'new' if k == 0 else 'cached'}"))
                     print(rows[-1], m["per_replica"], *m["error_samples"], flush=True)
                     time.sleep(2)
             if str(n_rep) in args.capacity.split(","):
