@@ -157,14 +157,18 @@ def stop_all(procs: list[subprocess.Popen], grace: float = 15.0) -> int:
     return killed
 
 
-async def prewarm(url: str, names: list[str], links: list[str], timeout: float = 300.0) -> dict[str, list]:
+async def prewarm(url: str, names: list[str], links: list[str], timeout: float = 300.0,
+                  stop=lambda: False) -> dict[str, list]:
     """Open every link once on every replica, through the proxy: the affinity cookie names the
-    replica. Replicas in parallel, links one after another on each. {replica: [Student, ...]}."""
+    replica. Replicas in parallel, links one after another on each; ``stop()`` true ends it
+    after the current links. {replica: [Student, ...]}."""
     from deploy.stclient import student
 
     async def one_replica(name: str) -> list:
         done = []
         for link in links:
+            if stop():
+                break
             rec = await student(url, link, change=False, via_proxy=True, cookies={COOKIE: name},
                                 timeout=timeout, need_figure=link.split("?")[0] != "/")
             if rec.replicas != {name}:
@@ -301,12 +305,12 @@ def main(argv=None) -> int:
             links = preset_links()
             say(f"pre-warming: {len(links)} links on each of {len(names)} replica(s), through the proxy")
             t0 = time.perf_counter()
-            warmed = asyncio.run(prewarm(local_url, names, links))
+            warmed = asyncio.run(prewarm(local_url, names, links, stop=lambda: bool(stop_requested)))
             for name, recs in warmed.items():
                 bad = [r for r in recs if r.error]
-                say(f"  {name}: {len(recs) - len(bad)}/{len(recs)} links warm" + "".join(
+                say(f"  {name}: {len(recs) - len(bad)}/{len(links)} links warm" + "".join(
                     f"\n      {r.link[:70]}: {r.error}" for r in bad))
-            say(f"pre-warming done in {time.perf_counter() - t0:.0f} s")
+            say(f"pre-warming {'stopped' if stop_requested else 'done'} in {time.perf_counter() - t0:.0f} s")
         if stop_requested:
             return 0
         shown = local_url if args.host in ("127.0.0.1", "localhost") else (
