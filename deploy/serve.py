@@ -89,6 +89,29 @@ def start_replica(name: str, port: int, run_dir: Path, extra: list[str]) -> tupl
     return proc, Proc(name, port, proc.pid, str(log))
 
 
+def listens_on(pid: int, port: int) -> bool | None:
+    """Whether process ``pid`` holds the listening socket of 127.0.0.1:``port`` (Linux /proc);
+    None where that cannot be told. A replica that found its port taken exits, but until it
+    has, another server on that port would answer its health check."""
+    try:
+        inodes = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            if not os.path.exists(table):
+                continue
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                    inodes.add(fields[9])
+        held = set()
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                held.add(target[8:-1])
+    except OSError:
+        return None
+    return bool(inodes & held)
+
+
 def healthy(url: str, timeout: float = 3.0) -> bool:
     try:
         with urllib.request.urlopen(url + "/_stcore/health", timeout=timeout) as r:
@@ -264,6 +287,9 @@ def main(argv=None) -> int:
                 if proc.poll() is not None:
                     raise RuntimeError(f"replica {name} exited with code {proc.returncode}; see {info.log}")
                 if healthy(f"http://127.0.0.1:{info.port}", timeout=2):
+                    if listens_on(info.pid, info.port) is False:
+                        raise RuntimeError(f"another process answers on 127.0.0.1:{info.port}, not replica {name}; "
+                                           f"choose --first-replica-port (see {info.log})")
                     waiting.discard(name)
             if time.monotonic() > deadline:
                 raise RuntimeError(f"replicas {sorted(waiting)} not healthy after {args.ready_timeout:.0f} s")
