@@ -11,8 +11,9 @@
 3. clean stop: Ctrl-C to the launcher leaves no process behind (the killed replica's included).
 
 One test, one cluster: the phases share the replicas (starting and pre-warming them is most of
-the cost), and one function keeps them on one xdist worker. Every wait is bounded; every process
-is killed in a finally block.
+the cost), and one function keeps them on one xdist worker. A second, small test kills the
+launcher itself (SIGKILL) and checks that its proxy and replica stop anyway. Every wait is
+bounded; every process is killed in a finally block.
 """
 
 from __future__ import annotations
@@ -243,6 +244,23 @@ def test_lecture_hall(haproxy_exe, tmp_path):
         assert "no process left" in cluster.output()
         left = [p for p in before if alive(p)] + [g for g in cluster.pgids if group_alive(g)]
         assert not left, f"processes left after stop: {left}"
+    finally:
+        if cluster is not None:
+            cluster.kill_everything()
+
+
+def test_killing_the_launcher_stops_everything(haproxy_exe, tmp_path):
+    """If the launcher itself dies without cleaning up (SIGKILL, a closed laptop lid's OOM...),
+    the kernel sends its children SIGTERM (PR_SET_PDEATHSIG): the proxy and the replicas stop."""
+    cluster = None
+    try:
+        cluster = Cluster(1, tmp_path, prewarm=False)
+        os.kill(cluster.proc.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while any(group_alive(g) for g in cluster.pgids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = [g for g in cluster.pgids if group_alive(g)]
+        assert not left, f"process groups left after the launcher was killed: {left}"
     finally:
         if cluster is not None:
             cluster.kill_everything()
