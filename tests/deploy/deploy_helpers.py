@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from pathlib import Path
@@ -62,3 +63,13 @@ def group_alive(pgid: int) -> bool:
         return False
     except PermissionError:
         return True
+
+
+def run_async(coro):
+    """``asyncio.run(coro)`` on a thread of its own. In a pytest worker that has also run the
+    browser tests, Playwright's sync API keeps an event loop running on the main thread, and
+    asyncio.run refuses to start a second loop there."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import pytest
-from deploy_helpers import Cluster, alive, cpu_seconds, descendants, group_alive
+from deploy_helpers import Cluster, alive, cpu_seconds, descendants, group_alive, run_async
 
 from deploy.serve import server_states
 from deploy.stclient import Student, student
@@ -170,7 +170,7 @@ def test_lecture_hall(haproxy_exe, tmp_path):
             held.update({r["name"]: established(r["port"]) for r in cluster.state["replicas"]})
 
         t0 = time.perf_counter()
-        results = asyncio.run(wave(cluster.url, links, STUDENTS, at_hold=count_connections))
+        results = run_async(wave(cluster.url, links, STUDENTS, at_hold=count_connections))
         wave_s = time.perf_counter() - t0
         time.sleep(1.0)  # HAProxy logs a websocket when it closes
         cpu = {n: cpu_seconds(pids[n]) - cpu0[n] for n in names}
@@ -201,7 +201,7 @@ def test_lecture_hall(haproxy_exe, tmp_path):
             # every open tab is on a live replica again
             return all(r.served_by and r.served_by[-1][1] != victim for r in seen.values())
 
-        results2 = asyncio.run(wave(cluster.url, links, STUDENTS, reconnects=6, during=kill_midway))
+        results2 = run_async(wave(cluster.url, links, STUDENTS, reconnects=6, during=kill_midway))
         assert killed, "the kill never happened: the wave finished before a third of it had views"
         assert killed["views_before"] < STUDENTS, "the replica was killed after the wave, not during it"
         errors = [r for r in results2 if r.error]
@@ -225,7 +225,7 @@ def test_lecture_hall(haproxy_exe, tmp_path):
                 assert r.drops == [], f"{r.link}: on a live replica, yet dropped: {r.drops}"
         check_same_views(results + results2)
         # the others keep serving: a new student after the failover
-        late = asyncio.run(asyncio.wait_for(student(cluster.url, links[0], via_proxy=True, timeout=CLIENT_TIMEOUT), 300))
+        late = run_async(asyncio.wait_for(student(cluster.url, links[0], via_proxy=True, timeout=CLIENT_TIMEOUT), 300))
         assert late.error is None and late.replicas <= set(names) - {victim}, (late.error, late.replicas)
         states = server_states(cluster.socket)
         assert states[victim]["status"].startswith("DOWN") and all(states[n]["status"] == "UP" for n in names if n != victim)
