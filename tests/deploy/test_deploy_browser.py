@@ -88,9 +88,14 @@ def test_browser_keeps_its_view_when_its_replica_dies(haproxy_exe, tmp_path):
                 assert not page.locator("[data-testid='stException']").count()
             finally:
                 browser.close()
-        time.sleep(1.0)  # HAProxy logs a websocket when it closes
-        log = Path(cluster.state["haproxy"]["log"]).read_text(errors="replace")
-        streams = re.findall(rf"replicas/{second} \S+ 101 (\d+) .*GET /_stcore/stream", log)
+        # HAProxy logs a websocket when it closes: under load that line can take seconds to appear
+        deadline = time.monotonic() + 30
+        while True:
+            log = Path(cluster.state["haproxy"]["log"]).read_text(errors="replace")
+            streams = re.findall(rf"replicas/{second} \S+ 101 (\d+) .*GET /_stcore/stream", log)
+            if (streams and max(map(int, streams)) > 50_000) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
         assert streams and max(map(int, streams)) > 50_000, \
             f"no websocket on {second} carried the figures after the change: {streams}"
         assert cluster.stop() == 0, cluster.output()
