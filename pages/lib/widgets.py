@@ -452,7 +452,7 @@ def offline_html(fig) -> str:
 
 def autoplay() -> None:
     """Presenter mode: press the chart's Play button once it is drawn (no Python API for it).
-    st.iframe runs the script in a same-origin frame (st.components.v1.html is deprecated; st.html
+    st.iframe runs the script in a same-origin frame (the v1 components html call is deprecated; st.html
     does not run scripts); 1 px high, since the frame shows nothing."""
     st.iframe(
         """<script>
