@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,35 @@ def app_test(script: str = "app.py", timeout: float = 120):
 @pytest.fixture
 def make_app():
     return app_test
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def browser_unavailable(reason: str):
+    """Skip a browser test locally; fail it in CI (DESCENT_LAB_REQUIRE_BROWSER=1)."""
+    if os.environ.get("DESCENT_LAB_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests required (DESCENT_LAB_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless Debian chromium per test session (per xdist worker), shared by every browser
+    test in any folder. Playwright's sync API runs an event loop on the main thread while it is
+    open, so a second ``sync_playwright()`` in the same worker is refused: there must be one."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_unavailable("playwright is not installed")
+    exe = shutil.which("chromium")
+    if not exe:
+        browser_unavailable("chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def _scan_installed_components_once() -> None:

@@ -17,7 +17,6 @@ DESCENT_LAB_REQUIRE_BROWSER=1 (CI), where they fail.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -33,16 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-REQUIRE = os.environ.get("DESCENT_LAB_REQUIRE_BROWSER") == "1"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1366, "height": 768}
-
-
-def _unavailable(reason: str):
-    if REQUIRE:
-        pytest.fail(f"browser tests required (DESCENT_LAB_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -113,18 +103,8 @@ def streamlit_app(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    exe = shutil.which("chromium")
-    if not exe:
-        _unavailable("chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def _browser(chromium_browser):
+    return chromium_browser  # one per worker, shared with tests/deploy (see tests/conftest.py)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import time
 from pathlib import Path
@@ -26,68 +25,51 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT_MS = 120_000
 
 
-def _browser_or_skip():
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright, reason = None, "playwright is not installed"
-    exe = shutil.which("chromium")
-    if not reason and not exe:
-        reason = "chromium is not installed (apt-get install chromium)"
-    if reason:
-        if os.environ.get("DESCENT_LAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests required (DESCENT_LAB_REQUIRE_BROWSER=1) but {reason}")
-        pytest.skip(reason)
-    return sync_playwright, exe
-
-
 def _affinity(page) -> str | None:
     return {c["name"]: c["value"] for c in page.context.cookies()}.get("SERVERID")
 
 
-def test_browser_keeps_its_view_when_its_replica_dies(haproxy_exe, tmp_path):
-    sync_playwright, exe = _browser_or_skip()
+def test_browser_keeps_its_view_when_its_replica_dies(haproxy_exe, chromium_browser, tmp_path):
     from pages.lib.presets import PRESETS
 
     preset = PRESETS["momentum_two_dips"]
     cluster = None
     try:
         cluster = Cluster(2, tmp_path, prewarm=False)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
-            try:
-                page = browser.new_page(viewport={"width": 1366, "height": 768})
-                page.goto(f"{cluster.url}/{preset.page}?{preset.query()}", timeout=TIMEOUT_MS)
-                page.wait_for_selector(PLOT, state="attached", timeout=TIMEOUT_MS)
-                page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-                first = _affinity(page)
-                assert first in ("r1", "r2"), page.context.cookies()
-                link = page.evaluate("() => location.href")
+        # the worker's one browser (tests/conftest.py): a second sync_playwright is refused
+        context = chromium_browser.new_context(viewport={"width": 1366, "height": 768})
+        try:
+            page = context.new_page()
+            page.goto(f"{cluster.url}/{preset.page}?{preset.query()}", timeout=TIMEOUT_MS)
+            page.wait_for_selector(PLOT, state="attached", timeout=TIMEOUT_MS)
+            page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+            first = _affinity(page)
+            assert first in ("r1", "r2"), page.context.cookies()
+            link = page.evaluate("() => location.href")
 
-                os.kill(cluster.replica(first)["pid"], signal.SIGKILL)
-                deadline = time.monotonic() + 60
-                while _affinity(page) == first and time.monotonic() < deadline:
-                    page.wait_for_timeout(250)  # the frontend probes /_stcore/health and reconnects
-                second = _affinity(page)
-                assert second not in (None, first), "the browser did not get a live replica's cookie"
-                page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-                assert page.evaluate("() => location.href") == link  # the same view: the link holds it
-                assert page.locator(PLOT).count() and not page.locator("[data-testid='stException']").count()
+            os.kill(cluster.replica(first)["pid"], signal.SIGKILL)
+            deadline = time.monotonic() + 60
+            while _affinity(page) == first and time.monotonic() < deadline:
+                page.wait_for_timeout(250)  # the frontend probes /_stcore/health and reconnects
+            second = _affinity(page)
+            assert second not in (None, first), "the browser did not get a live replica's cookie"
+            page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+            assert page.evaluate("() => location.href") == link  # the same view: the link holds it
+            assert page.locator(PLOT).count() and not page.locator("[data-testid='stException']").count()
 
-                # the next change runs on the live replica (a new session there, the link's state)
-                box = page.locator("[data-testid='stSidebar'] input[type='number']").first
-                before = page.evaluate("() => location.search")
-                box.focus()
-                box.press("ArrowUp")
-                box.press("Enter")
-                page.wait_for_function("(q) => location.search !== q", arg=before, timeout=TIMEOUT_MS)
-                page.wait_for_timeout(300)
-                page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-                page.wait_for_selector(PLOT, state="attached", timeout=TIMEOUT_MS)
-                assert not page.locator("[data-testid='stException']").count()
-            finally:
-                browser.close()
+            # the next change runs on the live replica (a new session there, the link's state)
+            box = page.locator("[data-testid='stSidebar'] input[type='number']").first
+            before = page.evaluate("() => location.search")
+            box.focus()
+            box.press("ArrowUp")
+            box.press("Enter")
+            page.wait_for_function("(q) => location.search !== q", arg=before, timeout=TIMEOUT_MS)
+            page.wait_for_timeout(300)
+            page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+            page.wait_for_selector(PLOT, state="attached", timeout=TIMEOUT_MS)
+            assert not page.locator("[data-testid='stException']").count()
+        finally:
+            context.close()
         # HAProxy logs a websocket when it closes: under load that line can take seconds to appear
         deadline = time.monotonic() + 30
         while True:
