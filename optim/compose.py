@@ -15,7 +15,7 @@ The pieces themselves (m: ``grad``, ``momentum``, ``heavy_ball``, ``nesterov``, 
 ``one``, ``adagrad``, ``adagrad_mean``, ``rmsprop_lecture``, ``rmsprop``, ``adam``, ``amsgrad``;
 eps outside or inside the root), their rules and tables live in :mod:`optim.compose_parts` and
 are re-exported here. This module's job: put the pieces together (:class:`Parts`,
-:func:`compose`, :func:`build`), show the composed rule (:func:`rule_latex`, :func:`describe`)
+:func:`compose`, :func:`build`), show the composed rule (:func:`rule_latex`, :func:`rule_lines`, :func:`describe`)
 and map between parts and named optimizers (:func:`identify`, :func:`recognise`,
 :func:`decompose`).
 
@@ -60,7 +60,7 @@ from .compose_parts import (
 __all__ = [
     "EPS_PLACES", "M_PIECES", "NAMED", "NOT_EXPRESSIBLE", "RECOGNITION_TEXT", "SIGMA_PIECES",
     "Parts", "Piece", "Transform", "build", "compose", "decompose", "describe", "identify", "m_piece",
-    "m_transform", "parts", "recognise", "rule_latex", "rule_text", "sigma_piece", "sigma_transform",
+    "m_transform", "parts", "recognise", "rule_latex", "rule_lines", "rule_text", "sigma_piece", "sigma_transform",
 ]
 
 # Named optimizers (or settings of them) the parts cannot express, and why.
@@ -210,6 +210,11 @@ def _m_term(piece: Piece) -> str:
 
 def rule_latex(chosen: Parts) -> str:
     """The composed rule in LaTeX, with the chosen pieces (m, sigma, eps, weight decay)."""
+    return r",\quad ".join(rule_lines(chosen))
+
+
+def rule_lines(chosen: Parts) -> list[str]:
+    """The composed rule as separate LaTeX lines: [L2 weight decay,] m, [sigma,] the step (last)."""
     m, s = chosen.m, chosen.sigma
     lines = []
     if chosen.weight_decay and not chosen.decoupled:
@@ -228,7 +233,7 @@ def rule_latex(chosen: Parts) -> str:
         term = r"g^{t}" if plain or m.id == "grad" else _m_term(m)
         step = r"\theta^{t+1} = \theta^{t} - " + (r"\frac{\eta_t}{%s}\, %s" % (den, term) if den else r"\eta_t\, %s" % term)
     lines.append(step + decay)
-    return r",\quad ".join(lines)
+    return lines
 
 
 def rule_text(chosen: Parts) -> str:

@@ -9,6 +9,10 @@ named requests bit for bit (every value written with ``repr``). Plain Python, no
 The schedule is applied the way the pages always have: the chosen shape, scaled to this
 optimizer's base lr, over ``steps`` (``optim.schedules.build(kind, opt.lr, steps, warmup, **params)``);
 a constant schedule with no warm-up is no schedule at all (the optimizer's own constant lr).
+
+A composition of the lecture's parts (:mod:`optim.compose`) is a path like any other: ``opt_id``
+:data:`COMPOSED` with ``hyper`` = the :meth:`optim.compose.Parts.to_dict` pairs (``m``, ``m.<param>``,
+``sigma``, ``sigma.<param>``, ``lr``, ``eps`` ...).
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import schedules
+from .compose import Parts, build
 from .noise import GradientNoise
 from .simulate import Trajectory, simulate
 from .specs import make
+
+COMPOSED = "composed"  # opt_id of a composition of parts (not in optim.SPECS)
 
 
 def _pairs(values) -> tuple:
@@ -75,7 +82,8 @@ NO_NOISE = NoiseSpec()
 
 @dataclass(frozen=True)
 class RunRequest:
-    """One path: ``optim.make(opt_id, **hyper)`` from ``start`` for ``steps`` updates."""
+    """One path: ``optim.make(opt_id, **hyper)`` from ``start`` for ``steps`` updates (for ``opt_id``
+    :data:`COMPOSED`: ``optim.compose.build(Parts.from_dict(hyper))``)."""
 
     opt_id: str
     hyper: tuple = ()
@@ -92,6 +100,8 @@ class RunRequest:
         object.__setattr__(self, "seed", int(self.seed))
 
     def optimizer(self):
+        if self.opt_id == COMPOSED:
+            return build(Parts.from_dict(dict(self.hyper)))
         return make(self.opt_id, **dict(self.hyper))
 
     def run(self, surface) -> Trajectory:
@@ -113,9 +123,12 @@ def snippet(*, surface_id: str | None, formula: str, runs: Sequence[tuple[str, R
         lines += [f"# {line}" for line in note.splitlines()] + [""]
     lines += [_surface_line(surface_id, formula), "", "runs = {}"]
     for name, req in runs:
-        args = ", ".join(f"{k}={v!r}" for k, v in req.hyper)
         lines.append(f"# {name}")
-        lines.append(f"opt = optim.make({req.opt_id!r}{', ' if args else ''}{args})")
+        if req.opt_id == COMPOSED:
+            lines.append(f"opt = optim.compose.build(optim.compose.Parts.from_dict({dict(req.hyper)!r}))")
+        else:
+            args = ", ".join(f"{k}={v!r}" for k, v in req.hyper)
+            lines.append(f"opt = optim.make({req.opt_id!r}{', ' if args else ''}{args})")
         if req.schedule.is_constant:
             lines.append("schedule = None")
         else:
