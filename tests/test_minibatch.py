@@ -172,15 +172,13 @@ def test_update_cap(linreg, monkeypatch):
 # --- the lecture's claim: small batches escape the saddle where full batch stalls ----------------
 def _page_presets() -> dict:
     """The batch page's presets from the ONE catalog, their link strings turned into control values
-    the way the page's widgets read them (a selectbox's link value is its option's label)."""
+    the way the page's widgets read them (a selectbox's link value is its option's id)."""
     from pages.lib.presets import presets_for
 
-    data_ids = {datasets.get(i).title: i for i in datasets.DATASET_IDS}
-    opt_ids = {spec.title: k for k, spec in optim.SPECS.items()}
     out = {}
     for preset in presets_for("batch"):
         raw = dict(preset.params)
-        p = {"data": data_ids[raw["data"]], "opt": opt_ids[raw["opt"]], "lr": float(raw["lr"]),
+        p = {"data": raw["data"], "opt": raw["opt"], "lr": float(raw["lr"]),
              "n": int(raw.get("n", 3)), "epochs": int(raw["epochs"]), "seed": int(raw.get("seed", 0)),
              "x0": float(raw["x0"]) if raw.get("x0") else None, "y0": float(raw["y0"]) if raw.get("y0") else None}
         p.update({f"b{i + 1}": int(raw[f"b{i + 1}"]) for i in range(p["n"])})

@@ -1,4 +1,4 @@
-"""Controls of the lesson pages and the run specs they map to (plain Python, no Streamlit).
+"""Controls of the pages and the run specs they map to (plain Python, no Streamlit).
 
 A lesson page declares its URL parameters as :class:`Control` s; the page makes one URL-bound
 widget per control (:func:`make_widget`), and the tests read a preset's values with
@@ -19,10 +19,18 @@ from optim.request import NO_NOISE, NoiseSpec, RunRequest, ScheduleSpec
 
 @dataclass(frozen=True)
 class Control:
-    """One URL parameter of a lesson page: its kind, default and bounds (as the widget has them).
+    """One URL parameter of a page: its kind, default and bounds (as the widget has them). The ONE
+    parser of link values: :class:`pages.lib.links.LinkGuard` checks and converts every widget's
+    link value through a Control, and the tests read presets with :func:`values_from_params`.
 
-    ``kind`` is number | optional (number or empty) | integer | toggle | select. A select's URL
-    value is the option's LABEL (``label(option)``), as Streamlit's bound selectbox writes it.
+    ``kind``: number | optional (number or empty) | integer (a number input: a fraction is
+    rounded, as the widget rounds it) | slider (a whole number, as Streamlit's int slider
+    requires) | toggle | select | text (at most ``hi`` characters) | colour (#rgb or #rrggbb).
+
+    A select's link value is the option's stable id, ``str(option)``, never display text, so a
+    link means the same in every language and after a title is reworded. ``label(option)`` is
+    the option's English title: links written before ids (schema 1) used it, and they still
+    open the same view.
     """
 
     key: str
@@ -33,27 +41,57 @@ class Control:
     options: tuple = ()
     label: Callable[[Any], str] = field(default=str, compare=False)
 
+    def link_value(self, value) -> str:
+        """How ``value`` is written in a link."""
+        if self.kind == "toggle":
+            return "true" if value else "false"
+        if value is None:
+            return ""
+        return str(value) if self.kind in ("select", "text", "colour") else f"{value:g}"
+
+    def valid(self, raw: str | None) -> bool:
+        """Whether a link's raw value is accepted (else the widget keeps its default)."""
+        return raw is not None and self._convert(str(raw)) is not _INVALID
+
     def parse(self, raw: str | None):
         """The widget value a link string gives (the default when it is missing or invalid)."""
         if raw is None:
             return self.default
-        raw = str(raw)
+        value = self._convert(str(raw))
+        return self.default if value is _INVALID else value
+
+    def _convert(self, raw: str):
         try:
             if self.kind == "toggle":
-                return raw.lower() == "true" if raw.lower() in ("true", "false") else self.default
+                return raw.lower() == "true" if raw.lower() in ("true", "false") else _INVALID
             if self.kind == "select":
-                labels = [self.label(o) for o in self.options]
-                return self.options[labels.index(raw)] if raw in labels else self.default
+                for option in self.options:
+                    if raw == str(option):
+                        return option
+                for option in self.options:  # schema 1 wrote the English title
+                    if raw == self.label(option):
+                        return option
+                return _INVALID
+            if self.kind == "text":
+                return raw if len(raw) <= self.hi else _INVALID
+            if self.kind == "colour":
+                ok = len(raw) in (4, 7) and raw.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in raw[1:])
+                return (raw if len(raw) == 7 else "#" + "".join(c * 2 for c in raw[1:])) if ok else _INVALID
             if self.kind == "optional" and raw == "":
                 return None
             value = float(raw)
             if not (math.isfinite(value) and self.lo <= value <= self.hi):
-                return self.default
+                return _INVALID
             if self.kind == "integer":
-                return int(value) if value == int(value) else self.default
+                return int(round(value))
+            if self.kind == "slider":
+                return int(value) if value == int(value) else _INVALID
             return value
         except (ValueError, TypeError, OverflowError):
-            return self.default
+            return _INVALID
+
+
+_INVALID = object()
 
 
 def values_from_params(controls: Mapping[str, Control], params: Mapping[str, str]) -> dict[str, Any]:
@@ -66,8 +104,8 @@ def make_widget(guard, where, control: Control, label: str, **kw):
     c = control
     if c.kind in ("number", "optional"):
         return guard.number(where, label, c.key, c.default, c.lo, c.hi, optional=c.kind == "optional", **kw)
-    if c.kind == "integer":
-        return guard.integer(where, label, c.key, c.default, int(c.lo), int(c.hi), **kw)
+    if c.kind in ("integer", "slider"):
+        return guard.integer(where, label, c.key, c.default, int(c.lo), int(c.hi), slider=c.kind == "slider", **kw)
     if c.kind == "toggle":
         return guard.toggle(where, label, c.key, c.default, **kw)
     if c.kind == "select":

@@ -10,16 +10,16 @@ link format fixes) and the schema version ``v`` are plain query parameters.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from .controls import Control
 from .presets import PRESETS
-from .registry import SCHEMA_VERSION
+from .registry import READABLE_VERSIONS, SCHEMA_VERSION
 from .text import COMMON, LANGS, translate
 
 PLAIN_KEYS = ("v", "lang", "present", "preset")
@@ -49,7 +49,7 @@ class LinkGuard:
     """
 
     page: str
-    validators: dict[str, Callable[[str], bool]] = field(default_factory=dict)
+    controls: dict[str, Control] = field(default_factory=dict)  # by link key: each widget's parser
     raw: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -83,16 +83,16 @@ class LinkGuard:
         st.query_params["preset"] = preset.id
         st.rerun()
 
-    def _seed(self, key: str, default, convert) -> None:
+    def _seed(self, control: Control) -> None:
+        """Register ``control`` (its link value is checked by it) and, while a preset loads,
+        put the widget in the preset's state (controls the preset does not name: the default)."""
+        key = control.key
+        self.controls[key] = control
         self._claim(key)
         pending = st.session_state.get("_pending_preset")
         if not pending or pending["page"] != self.page:
             return
-        raw = pending["params"].get(key)
-        value = default
-        if raw is not None and _safe_check(self.validators[key], str(raw)):
-            value = convert(str(raw))
-        st.session_state[key] = value
+        st.session_state[key] = control.parse(pending["params"].get(key))
 
     def _claim(self, key: str) -> None:
         """Pages share widget keys (``steps``, ``n``, ``lr`` ...) with different meanings and
@@ -108,8 +108,7 @@ class LinkGuard:
     def number(self, where, label, key, default, lo, hi, *, step=None, fmt="%g", help=None,
                optional=False) -> float | None:
         """A float input in [lo, hi]; ``optional`` widgets may be empty (None = automatic)."""
-        self.validators[key] = lambda raw: (optional and raw == "") or _float_in(raw, lo, hi)
-        self._seed(key, None if optional else float(default), lambda raw: float(raw) if raw != "" else None)
+        self._seed(Control(key, "optional" if optional else "number", None if optional else float(default), lo, hi))
         return where.number_input(label, min_value=float(lo), max_value=float(hi),
                                   value=None if optional else float(default), step=step, format=fmt,
                                   key=key, bind="query-params", help=help,
@@ -123,37 +122,69 @@ class LinkGuard:
         seeds the widget from the URL), whereas the float widget rejects non-finite values.
         """
         if slider:
-            self.validators[key] = lambda raw: _int_in(raw, lo, hi)
-            self._seed(key, int(default), lambda raw: int(float(raw)))
+            self._seed(Control(key, "slider", int(default), lo, hi))
             return int(where.slider(label, min_value=int(lo), max_value=int(hi), value=int(default), step=1,
                                     key=key, bind="query-params", help=help))
-        self.validators[key] = lambda raw: _float_in(raw, lo, hi)  # a fraction is rounded, not refused
-        self._seed(key, float(default), lambda raw: float(round(float(raw))))
+        self._seed(Control(key, "integer", int(default), lo, hi))  # a fraction is rounded, not refused
+        if isinstance(st.session_state.get(key), int):
+            st.session_state[key] = float(st.session_state[key])  # the float widget's own type
         value = where.number_input(label, min_value=float(lo), max_value=float(hi), value=float(default),
                                    step=1.0, format="%.0f", key=key, bind="query-params", help=help)
         return int(round(value))
 
-    def select(self, where, label, key, options: Sequence, default, *, format_func=str, help=None):
-        labels = [format_func(o) for o in options]
-        self.validators[key] = lambda raw: raw in labels
-        self._seed(key, default, lambda raw: list(options)[labels.index(raw)])
-        return where.selectbox(label, list(options), index=list(options).index(default),
-                               format_func=format_func, key=key, bind="query-params", help=help)
+    def select(self, where, label, key, options: Sequence, default, *, format_func=str, alias=None, help=None):
+        """A selectbox whose link value is the option's stable id (``str(option)``), whatever
+        ``format_func`` shows (translated titles). Streamlit's bound selectbox would write the
+        shown label into the URL, so this one is not bound: :meth:`_follow_link` and
+        :meth:`_write_link` keep the URL and the widget in step. ``alias`` (default
+        ``format_func``) gives the English title that schema-1 links wrote; they still open."""
+        control = Control(key, "select", default, options=tuple(options), label=alias or format_func)
+        self._seed(control)
+        self._follow_link(control)
+        value = where.selectbox(label, list(options), index=list(options).index(default),
+                                format_func=format_func, key=key, help=help)
+        self._write_link(control, value)
+        return value
+
+    def _written(self) -> dict:
+        return st.session_state.setdefault("_link_written", {})
+
+    def _follow_link(self, control: Control) -> None:
+        """A URL value this page did not write (a link opened, the browser's back button) sets
+        the widget; otherwise the widget's own state stands."""
+        key = control.key
+        pending = st.session_state.get("_pending_preset")
+        if pending and pending["page"] == self.page:
+            return
+        raw = st.query_params.get(key)
+        if raw is not None and raw != self._written().get((self.page, key)) and control.valid(raw):
+            st.session_state[key] = control.parse(raw)
+
+    def _write_link(self, control: Control, value) -> None:
+        """Put the widget's value in the URL (left out when it is the default, like a bound widget)."""
+        key = control.key
+        text = control.link_value(value)
+        try:
+            if value == control.default:
+                if key in st.query_params:
+                    del st.query_params[key]
+            elif st.query_params.get(key) != text:
+                st.query_params[key] = text
+        except StreamlitAPIException:
+            return
+        self._written()[(self.page, key)] = None if value == control.default else text
 
     def toggle(self, where, label, key, default: bool, *, help=None) -> bool:
-        self.validators[key] = lambda raw: raw.lower() in ("true", "false")
-        self._seed(key, bool(default), lambda raw: raw.lower() == "true")
+        self._seed(Control(key, "toggle", bool(default)))
         return where.toggle(label, value=default, key=key, bind="query-params", help=help)
 
     def text(self, where, label, key, default: str, *, max_chars: int, help=None) -> str:
-        self.validators[key] = lambda raw: len(raw) <= max_chars
-        self._seed(key, default, str)
+        self._seed(Control(key, "text", default, hi=max_chars))
         return where.text_input(label, value=default, max_chars=max_chars, key=key,
                                 bind="query-params", help=help)
 
     def colour(self, where, label, key, default: str, *, help=None) -> str:
-        self.validators[key] = lambda raw: _is_hex_colour(raw)
-        self._seed(key, default, lambda raw: raw if len(raw) == 7 else "#" + "".join(c * 2 for c in raw[1:]))
+        self._seed(Control(key, "colour", default))
         return where.color_picker(label, default, key=key, bind="query-params", help=help)
 
     # --- report ------------------------------------------------------------------------
@@ -166,10 +197,10 @@ class LinkGuard:
         for key, value in self.raw.items():
             if key in PLAIN_KEYS:
                 continue
-            check = self.validators.get(key)
-            if check is None:
+            control = self.controls.get(key)
+            if control is None:
                 out.append(tr(COMMON, "unknown_param", key=_short(key)))
-            elif value is None or len(value) > MAX_PARAM_CHARS or not _safe_check(check, value):
+            elif value is None or len(value) > MAX_PARAM_CHARS or not control.valid(value):
                 out.append(tr(COMMON, "bad_value", key=_short(key)))
         return out
 
@@ -184,7 +215,7 @@ class LinkGuard:
         # Unknown keys are not bound to any widget: drop them from the address bar, so the
         # link a student copies next is clean (the note stays for this visit).
         for key in list(self.raw):
-            if key not in self.validators and key not in PLAIN_KEYS and key in st.query_params:
+            if key not in self.controls and key not in PLAIN_KEYS and key in st.query_params:
                 try:
                     del st.query_params[key]
                 except (KeyError, StreamlitAPIException):
@@ -193,31 +224,10 @@ class LinkGuard:
             shown = problems[:6] + (["…"] if len(problems) > 6 else [])
             st.info(tr(COMMON, "ignored_params", items="; ".join(shown)), icon=":material/link_off:")
         got = self.raw.get("v")
-        if got is not None and got != SCHEMA_VERSION:
+        if got is not None and got not in READABLE_VERSIONS:
             st.info(tr(COMMON, "old_version", got=_short(got)), icon=":material/history:")
 
 
 def _short(text: str, limit: int = 24) -> str:
     text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _safe_check(check, value) -> bool:
-    try:
-        return bool(check(value))
-    except (ValueError, TypeError, OverflowError):
-        return False
-
-
-def _is_hex_colour(raw: str) -> bool:
-    return len(raw) in (4, 7) and raw.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in raw[1:])
-
-
-def _float_in(raw: str, lo: float, hi: float) -> bool:
-    value = float(raw)
-    return math.isfinite(value) and lo <= value <= hi
-
-
-def _int_in(raw: str, lo: int, hi: int) -> bool:
-    value = float(raw)
-    return math.isfinite(value) and value == int(value) and lo <= value <= hi

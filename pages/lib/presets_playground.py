@@ -59,8 +59,8 @@ PRESETS = [
         ("Watch the blue Newton path stop exactly at the saddle (0, 0) while gradient descent "
          "escapes along y once the tiny offset has grown.",
          "看蓝色的牛顿路径正好停在鞍点 (0, 0)，而梯度下降在微小偏移放大后沿 y 方向逃离。"),
-        {"surface": "Saddle x^2 - y^2", "x0": "1.8", "y0": "0.001", "steps": "200", "n": "2",
-         "o1": "Gradient descent", "o1_gd_lr": "0.05", "o2": "Newton (damped)"},
+        {"surface": "saddle", "x0": "1.8", "y0": "0.001", "steps": "200", "n": "2",
+         "o1": "gd", "o1_gd_lr": "0.05", "o2": "newton"},
         claims=(
             Claim("Newton ends exactly at the saddle (0, 0)", lambda d: distance(d.end(1), (0, 0)) < 1e-9),
             Claim("gradient descent escapes along y (|y| grows past 10)", lambda d: abs(d.end(0)[1]) > 10),
@@ -75,9 +75,9 @@ PRESETS = [
         ("Watch gradient descent zig-zag down the steep walls and then crawl along the flat floor, "
          "while Adam and momentum keep moving towards (1, 1).",
          "看梯度下降在陡峭谷壁间来回折返、在平坦谷底缓慢爬行，而 Adam 和动量法持续向 (1, 1) 前进。"),
-        {"surface": "Rosenbrock", "x0": "-1.5", "y0": "2.5", "steps": "1000", "n": "4",
-         "o1": "Gradient descent", "o1_gd_lr": "0.001", "o2": "Momentum (lecture)", "o2_momentum_lr": "0.0005",
-         "o3": "Adam (torch)", "o3_adam_lr": "0.05", "o4": "RMSprop (torch)", "o4_rmsprop_lr": "0.01"},
+        {"surface": "rosenbrock", "x0": "-1.5", "y0": "2.5", "steps": "1000", "n": "4",
+         "o1": "gd", "o1_gd_lr": "0.001", "o2": "momentum", "o2_momentum_lr": "0.0005",
+         "o3": "adam", "o3_adam_lr": "0.05", "o4": "rmsprop", "o4_rmsprop_lr": "0.01"},
         claims=(
             Claim("Adam and momentum end nearer (1, 1) than gradient descent",
                   lambda d: max(distance(d.end(1), (1, 1)), distance(d.end(2), (1, 1))) < distance(d.end(0), (1, 1))),
@@ -97,8 +97,8 @@ PRESETS = [
          "most about η long. Set the noise to 0 and gradient descent freezes in the first dip.",
          "看有梯度噪声（s = 30、B = 1）的梯度下降路径：它抖动着在小坑之间跳跃（400 步内到过 {gd_dips} 个）。"
          "同样噪声下的 Adam 一直待在第一个坑里：它每步最多约 η 长。把噪声设为 0，梯度下降就冻结在第一个坑里。"),
-        {"surface": "Rastrigin", "steps": "400", "n": "2", "o1": "Gradient descent", "o1_gd_lr": "0.005",
-         "o2": "Adam (torch)", "o2_adam_lr": "0.05", "noise": "30", "batch": "1", "seed": "7"},
+        {"surface": "rastrigin", "steps": "400", "n": "2", "o1": "gd", "o1_gd_lr": "0.005",
+         "o2": "adam", "o2_adam_lr": "0.05", "noise": "30", "batch": "1", "seed": "7"},
         claims=(
             Claim("the noisy gradient-descent path visits at least 3 dips and stays in the window",
                   lambda d: visited_cells(d[0]) >= 3 and np.abs(d[0]).max() < 5.12),

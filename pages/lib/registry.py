@@ -8,8 +8,11 @@ from dataclasses import dataclass
 
 import optim
 
-# The link schema version: bump it when a control's default or meaning changes.
-SCHEMA_VERSION = "1"
+# The link schema version: bump it when a control's default or meaning changes. 2: a select's
+# link value is the option's id (surface=two_dips, o1=adam), no longer its English title (1);
+# schema-1 links still open the same view (pages.lib.controls.Control accepts both).
+SCHEMA_VERSION = "2"
+READABLE_VERSIONS = ("1", "2")  # links of these versions open exactly as they did: no "other version" note
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("momentum", "pages/momentum.py", ":material/speed:"),
     PageInfo("adaptive", "pages/adaptive.py", ":material/tune:"),
     PageInfo("warmup", "pages/warmup.py", ":material/trending_up:"),
+    PageInfo("basins", "pages/basins.py", ":material/water:"),
+    PageInfo("compose", "pages/compose.py", ":material/construction:"),
+    PageInfo("network", "pages/network.py", ":material/hub:"),
 )
 PAGE_BY_PATH = {p.url_path: p for p in PAGES}
 CONTENT_PAGES = tuple(p for p in PAGES if p.url_path)  # every page but home

@@ -19,6 +19,7 @@ import optim
 import surfaces
 from optim.request import CONSTANT, RunRequest, ScheduleSpec
 from pages.lib.claims import Claim, distance, fmt, largest_gap, largest_step, sideways_jumps
+from pages.lib.controls import Control, surface_title
 from pages.lib.preset_model import Preset
 from pages.lib.registry import PALETTE, demo_default
 
@@ -30,13 +31,13 @@ DEFAULT_STEPS = 1500
 DEFAULT_RACE = ("adagrad_lecture", "adagrad", "rmsprop_lecture", "adam", "gd")
 DECAY_KEY = "o{i}_decay"  # per-slot toggle: multiply the lr by 1/sqrt(t+1)
 
-LECTURE_ADAGRAD = "AdaGrad (lecture, RMS)"
-TORCH_ADAGRAD = "Adagrad (torch)"
-LECTURE_RMSPROP = "RMSProp (lecture)"
-TORCH_ADAM = "Adam (torch)"
-GD = "Gradient descent"
-TILTED = "Tilted narrow valley"
-BOWL = "Elongated bowl"
+LECTURE_ADAGRAD = "adagrad_lecture"
+TORCH_ADAGRAD = "adagrad"
+LECTURE_RMSPROP = "rmsprop_lecture"
+TORCH_ADAM = "adam"
+GD = "gd"
+TILTED = "tilted_valley"
+BOWL = "elongated_bowl"
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,13 @@ def scene(params: Mapping[str, str]) -> Scene:
         except ValueError:
             return default
 
-    by_title = {s.title: sid for sid, s in surfaces.CATALOG.items() if sid in SURFACES}
-    surface_id = by_title.get(params.get("surface", ""), DEFAULT_SURFACE)
+    surface_id = Control("surface", "select", DEFAULT_SURFACE, options=tuple(SURFACES),
+                         label=surface_title).parse(params.get("surface"))
     n = int(num("n", 4, int))
-    opt_by_title = {spec.title: oid for oid, spec in optim.SPECS.items()}
+    opt_control = Control("o", "select", None, options=tuple(optim.SPECS), label=lambda k: optim.SPECS[k].title)
     slots = []
     for i in range(1, n + 1):
-        opt_id = opt_by_title.get(params.get(f"o{i}", ""), DEFAULT_RACE[i - 1])
+        opt_id = opt_control.parse(params.get(f"o{i}")) or DEFAULT_RACE[i - 1]
         hyper = {}
         for p in optim.SPECS[opt_id].params:
             if p.kind not in ("float", "int", "bool", "choice"):

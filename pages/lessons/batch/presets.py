@@ -35,12 +35,12 @@ def _linreg_minimum():
     return (k.x, k.y)
 
 
-# the data sets' and optimizers' titles, as the page's selectboxes show them
-PCA = "One-neuron autoencoder (saddles)"
-LINREG = "Linear regression (convex)"
-GD = "Gradient descent"
-MOMENTUM = "Momentum (lecture)"
-ADAM = "Adam (torch)"
+# the data sets' and optimizers' ids, as links name them
+PCA = "pca"
+LINREG = "linreg"
+GD = "gd"
+MOMENTUM = "momentum"
+ADAM = "adam"
 
 _RACE = {"n": "3", "b1": "1", "b2": "4", "b3": "32", "seed": "0"}
 

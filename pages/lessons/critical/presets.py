@@ -47,7 +47,7 @@ PRESETS = [
          "(b) and (e) slide off along the red arrow into the valley w1·w2 = 1, and Newton (f) walks back into the saddle.",
          "看原点：g = 0，特征值为 -2 和 2，所以它是鞍点。实验中 (a) 一动不动，(b) 和 (e) 沿红色箭头滑进山谷 w1·w2 = 1，"
          "而牛顿法 (f) 却走回鞍点。"),
-        {"surface": "Lecture example (1 - w1 w2)^2", "esteps": "80", "elr": "0.1", "eps": "0.001", "phi": "30",
+        {"surface": "lecture", "esteps": "80", "elr": "0.1", "eps": "0.001", "phi": "30",
          "ulen": "0.5", "noise": "0.05", "noff": "0.2"},
         claims=(
             Claim("the origin is a saddle with eigenvalues -2 and 2",
@@ -67,7 +67,7 @@ PRESETS = [
          "the saddle at ({sx}, {sy}), where λ₁ ≈ {lam}: the offset grows fast and each run picks a basin.",
          "看四个盆地之间的鞍点：每个都有一对红色（下坡）箭头。逃离实验从 ({sx}, {sy}) 处的鞍点出发，"
          "那里 λ₁ ≈ {lam}：偏移增长很快，每条路径各自落入一个盆地。"),
-        {"surface": "Himmelblau", "sad": "saddle (-0.128, -1.95)", "esteps": "100", "elr": "0.01",
+        {"surface": "himmelblau", "sad": "saddle (-0.128, -1.95)", "esteps": "100", "elr": "0.01",
          "eps": "0.001", "phi": "30", "ulen": "0.6", "noise": "2", "noff": "0.3"},
         claims=(
             Claim("Himmelblau has 4 minima, 4 saddles and 1 maximum",
@@ -91,7 +91,7 @@ PRESETS = [
          "surface falls in three directions. Move the ring (drag a box) to see the Taylor model fit away from the origin.",
          "看原点处的检查器：g = 0，两个特征值都是 0，虚线的泰勒模型是平的，而曲面却在三个方向下降。"
          "拖动方框移动圆环，看看离开原点后泰勒模型如何贴合。"),
-        {"surface": "Monkey saddle", "rad": "0.6"},
+        {"surface": "monkey", "rad": "0.6"},
         claims=(
             Claim("the only critical point is the origin, degenerate, with H = 0",
                   lambda d: len(_atlas("monkey").points) == 1 and (p := _point_near("monkey", (0, 0), 1e-9)) is not None

@@ -98,7 +98,7 @@ def _weighted_sum_holds(d, t: int = 5) -> bool:
                 and d[0][t, 0] > _RIDGE_X > d[0][-1, 0])
 
 
-_TWO_DIPS = {"surface": surface_title("two_dips"), "x0": "2.2", "y0": "0.8", "steps": "200", "lr": "0.05",
+_TWO_DIPS = {"surface": "two_dips", "x0": "2.2", "y0": "0.8", "steps": "200", "lr": "0.05",
              "lam": "0.9"}
 
 PRESETS = [

@@ -73,7 +73,7 @@ def setup(values: Mapping[str, Any]) -> Setup:
     return Setup(values["surface"], start, steps, tuple(runs), noise, int(values["seed"]))
 
 
-_BOWL = {"surface": surface_title("elongated_bowl"), "x0": "-3.5", "y0": "1.2"}
+_BOWL = {"surface": "elongated_bowl", "x0": "-3.5", "y0": "1.2"}
 
 
 # Claims (tests/test_preset_claims.py) read the drawn paths in legend order: the runs of setup().
@@ -109,7 +109,7 @@ PRESETS = [
          "看红色路径（没有 warm-up）第一步在每个坐标上各跳 {jump}，远远冲出山谷；而蓝色路径（40 步 warm-up）"
          "和课程写法的 RMSProp（紫色点线，σ⁰ = |g⁰|）平稳地走进谷底。继续看：蓝色路径停稳后 gradient ≈ 0，"
          "torch 的滑动平均 v 不断变小、lr/√v 不断变大，从第 {burst} 步起它冲出极小值又落回（和课程里的 AdaGrad 一样）。"),
-        {**_BOWL, "steps": "200", "opt": optimizer_title("rmsprop"), "lr": "0.5", "alpha": "0.99", "warmup": "40",
+        {**_BOWL, "steps": "200", "opt": "rmsprop", "lr": "0.5", "alpha": "0.99", "warmup": "40",
          "cosine": "false", "lecture": "true", "noise": "0"},
         claims=(
             Claim("without warm-up the first step is 10 x lr (5) in each coordinate",
@@ -135,7 +135,7 @@ PRESETS = [
          "near the minimum at the end.",
          "看红色路径（没有 warm-up）从第 0 步起就沿噪声方向迈出满步；蓝色和绿色路径在 Adam 的平均值积累起来之前"
          "只迈小步；最后只有绿色路径（cosine 衰减）在极小值附近不再抖动。"),
-        {**_BOWL, "steps": "300", "opt": optimizer_title("adam"), "lr": "0.5", "warmup": "60", "cosine": "true",
+        {**_BOWL, "steps": "300", "opt": "adam", "lr": "0.5", "warmup": "60", "cosine": "true",
          "noise": "5", "batch": "1", "seed": "0"},
         claims=(
             Claim("without warm-up the early steps are full size (a step of at least 0.5 in the first 10)",
