@@ -113,6 +113,7 @@ NAV = {  # page titles in the top bar, by url_path ("" is the home page)
     "momentum": ("Momentum", "动量"),
     "adaptive": ("Adaptive LR", "自适应学习率"),
     "warmup": ("Warm-up", "预热"),
+    "basins": ("Basin map", "吸引域地图"),
 }
 
 PLAYGROUND = {
@@ -191,4 +192,6 @@ HOME = {
                        "AdaGrad、RMSProp、Adam：逐坐标步长，以及课程中 AdaGrad 的横向爆冲。"),
     "warmup_blurb": ("RMSProp's first step is 10× the learning rate; warm-up tames it.",
                      "RMSProp 的第一步是学习率的 10 倍；预热可以驯服它。"),
+    "basins_blurb": ("Every start on a grid coloured by where it ends: momentum's, Newton's and noisy basins side by side.",
+                     "网格上的每个起点按它最终停住的位置上色：并排比较 momentum、牛顿法和带噪声时的吸引域。"),
 }
