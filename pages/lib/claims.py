@@ -137,3 +137,23 @@ def sideways_jumps(points, *, min_size: float, axis: int = 1, after: int = 0) ->
 def fmt(v: float, digits: int = 2) -> str:
     """A number as the sentences print it (fixed decimals, a real minus sign)."""
     return f"{v:.{digits}f}".replace("-", "−")
+
+
+def drawn_from_traces(specs: Sequence[Mapping]) -> Drawn:
+    """For pages whose figures are not animated 2D races (the real-network page): every trace that
+    names itself with ``meta={"curve": name}``, in every figure (plotly dicts, as sent or as
+    built), as a named "path" of its (x, y) points (y = 0 where a trace has no y). Claims then read
+    a drawn curve by that name (``d[d.names.index(name)]``). Not the trace ``uid``: plotly's JSON
+    encoder drops uids from what Streamlit sends."""
+    names, points = [], []
+    for spec in specs:
+        for tr in spec.get("data", ()):
+            meta = tr.get("meta")
+            name = meta.get("curve") if isinstance(meta, Mapping) else None
+            if not name:
+                continue
+            x = decode_array(tr.get("x"))
+            y = decode_array(tr.get("y")) if tr.get("y") is not None else np.zeros_like(x)
+            names.append(str(name))
+            points.append(np.column_stack([x, y]) if x.size == y.size else np.empty((0, 2)))
+    return Drawn(tuple(names), tuple(points))
