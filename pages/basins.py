@@ -83,7 +83,8 @@ values["y0"] = controls.make_widget(guard, cols[1], C["y0"], "y₀")
 # --- the maps, coarse to fine -------------------------------------------------------------------
 setup = PB.setup(values)
 surface = surfaces.CATALOG[setup.surface_id]
-names = F.names_of(setup.maps, lang)
+names = M.map_names(setup.maps, lang)
+titles = F.titles_of(setup.maps, lang)
 labels = widgets.figure_labels()
 maps_slot = st.empty()
 bar = st.empty()
@@ -93,7 +94,7 @@ computed = []
 
 def _draw_interim(done: list) -> None:
     targets = next((v.targets for v in done if v is not None), ())
-    spec = F.basin_figure_spec(done, names, targets, setup.race.start, present, lang, dict(labels),
+    spec = F.basin_figure_spec(done, titles, targets, setup.race.start, present, lang, dict(labels),
                                final_n=int(values["n"]))
     maps_slot.plotly_chart(widgets.PrebuiltFigure(spec), config={"displaylogo": False}, theme=None)
 
@@ -113,7 +114,7 @@ for i, req in enumerate(setup.maps):
 bar.empty()
 views = tuple(views)
 targets = views[0].targets
-fig = cached.basin_figure(setup.maps, tuple(names), setup.race.start, present, lang, labels, views)
+fig = cached.basin_figure(setup.maps, tuple(titles), setup.race.start, present, lang, labels, views)
 maps_slot.plotly_chart(fig, key=MAP_KEY, on_select="rerun", selection_mode=("points", "box"),
                        config={"displaylogo": False, "scrollZoom": False}, theme=None)
 if not present:
@@ -123,6 +124,10 @@ if not present:
     if computed:
         st.caption(tr(T, "computed", cells=views[-1].cells, time=sum(v.elapsed for v in views)))
 
+rows = M.shares_table(views, lang)  # the basins' legend: colour, critical point, share on each map
+colours = F.outcome_colours(targets)
+by_name = {"■ " + M.target_name(targets, o, lang): c for o, c in colours.items()}
+st.dataframe(widgets.style_by_colour(rows, "", by_name), hide_index=True, width="stretch")
 st.markdown(f"**{tr(T, 'readout')}**")
 st.markdown("\n".join(f"- {s}" for s in M.readout_sentences(views, lang)))
 
@@ -143,13 +148,6 @@ st.markdown("\n".join(f"- {s}" for s in M.race_sentences(names, runs, targets, s
 
 if not present:
     st.caption(tr(T, "race_caption"))
-    rows = M.shares_table(views, lang)
-    if rows:
-        colours = F.outcome_colours(targets)
-        first = ""
-        by_name = {M.target_name(targets, o, lang): colours[o] for o in colours if o < 0 or o < len(targets)}
-        st.markdown(f"**{tr(T, 'legend')}**")
-        st.dataframe(widgets.style_by_colour(rows, first, by_name), hide_index=True, width="stretch")
     with st.expander(tr(T, "rules"), expanded=False):
         st.markdown(tr(T, "rules_text", tol=setup.maps[0].match_tol, lam=f"{values['lam']:g}"))
     with st.expander(tr(COMMON, "exports"), expanded=False):

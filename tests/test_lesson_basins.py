@@ -59,9 +59,9 @@ def test_readout_names_the_shares_and_the_difference():
     a, b = _view([[0, 0, 1, 1]] * 4), _view([[0, 0, 0, 1]] * 4)
     en = M.readout_sentences([a, b], "en")
     assert en[0] == "1 · Gradient descent, η = 0.1: 50% to minimum (0.00, 0.00), 50% to minimum (3.00, 0.00)."
-    assert "2 · Gradient descent, η = 0.1 sends 75% of the starts to minimum (0.00, 0.00), 1 · Gradient descent, " \
-           "η = 0.1 50%." in en
-    assert any("ends elsewhere from 50%" in s for s in en)
+    assert "2 · Gradient descent, η = 0.1 sends 75% of the starts to minimum (0.00, 0.00); 1 · Gradient descent, " \
+           "η = 0.1 sends 50%." in en
+    assert any("50% take 2 · Gradient descent, η = 0.1 elsewhere (most often to minimum (0.00, 0.00))" in s for s in en)
     zh = M.readout_sentences([a, b], "zh")
     assert len(zh) == len(en) and all(any("\u4e00" <= ch <= "\u9fff" for ch in s) for s in zh)
 
@@ -86,14 +86,15 @@ def test_figure_encodes_maps_that_decode_exactly():
     heat = [t for t in spec["data"] if t["type"] == "heatmap"]
     assert len(heat) == 2 and heat[0]["xaxis"] == "x" and heat[1]["xaxis"] == "x2"
     names = {t.get("name") for t in spec["data"] if t.get("showlegend", True)}
-    assert "basin: diverged" in names and "basin: minimum (0.00, 0.00)" in names
+    assert names == {"minimum", "saddle", "Race start"}  # the basins' legend is the page's coloured table
 
 
 def test_minima_take_the_palette_and_outcomes_their_greys():
     colours = F.outcome_colours(((0, 0, "saddle"), (1, 0, "minimum"), (2, 0, "minimum")))
-    assert colours[1] == PB.PALETTE[0] and colours[2] == PB.PALETTE[1] and colours[0] == PB.PALETTE[2]
+    free = [c for c in PB.PALETTE if c not in PB.RACE_COLOURS]  # the race's colours come last
+    assert colours[1] == free[0] and colours[2] == free[1] and colours[0] == free[2]
     assert colours[B.DIVERGED] != colours[B.NOT_SETTLED]
-    assert not set(PB.RACE_COLOURS[:2]) & {colours[1], colours[2]}
+    assert not set(PB.RACE_COLOURS) & {colours[0], colours[1], colours[2]}
 
 
 @pytest.mark.parametrize("state, point", [

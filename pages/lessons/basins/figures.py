@@ -23,7 +23,8 @@ from pages.lib.figures.surface import critical_specs
 from pages.lib.registry import PALETTE
 from pages.lib.text import tr_for
 
-from .model import MapView, map_name, target_name
+from .model import MapView, map_title
+from .presets import RACE_COLOURS
 from .text import BASINS as T
 
 EXTRA_COLOURS = ("#F0E442", "#882255", "#44AA99", "#117733", "#332288", "#999933", "#AA4499", "#88CCEE",
@@ -37,7 +38,7 @@ def outcome_colours(targets: tuple) -> dict[int, str]:
     """A colour per outcome: minima first from the palette, then the other points, then the three
     non-point outcomes (dark grey diverged, light grey not settled, grey elsewhere)."""
     order = sorted(range(len(targets)), key=lambda i: (targets[i][2] != "minimum", i))
-    pool = list(PALETTE[:4]) + list(EXTRA_COLOURS) + list(PALETTE[4:])  # PALETTE[4:] are the race's colours
+    pool = [c for c in PALETTE if c not in RACE_COLOURS] + list(EXTRA_COLOURS) + list(RACE_COLOURS)
     out = {i: pool[k % len(pool)] for k, i in enumerate(order)}
     out.update(OUTCOME_COLOURS)
     return out
@@ -92,7 +93,7 @@ def basin_figure_spec(views: Sequence[MapView | None], req_names: Sequence[str],
                       lang: str, labels: Mapping[str, str] | None = None, window=None, final_n: int | None = None) -> dict:
     """The maps side by side (``None``: a map still being computed, drawn empty with its name).
 
-    ``req_names``: each map's title (``final_n``: the finished grid, named on a coarser map's
+    ``req_names``: each map's title (:func:`titles_of`) (``final_n``: the finished grid, named on a coarser map's
     title); ``targets``: the atlas's (x, y, kind) (the same for every map); ``start``: the race
     start, marked on every map; ``labels``: the figure words of the page's language (critical-point
     kinds in the legend)."""
@@ -101,27 +102,23 @@ def basin_figure_spec(views: Sequence[MapView | None], req_names: Sequence[str],
     k = max(1, len(views))
     gap = 0.05 if k > 1 else 0.0
     width = (1.0 - gap * (k - 1)) / k
-    colours = outcome_colours(targets)
     scale = colour_scale(targets)
     n_cats = len(categories(targets))
     data: list[dict] = []
     layout: dict = {
-        "template": template(), "height": int((520 if k == 1 else 470 if k == 2 else 420) * (1.2 if big else 1.0)),
-        "margin": {"l": 50, "r": 10, "t": 40, "b": 20}, "font": {"family": FONT_FAMILY, "size": st["font"]},
+        "template": template(), "height": int((480 if k == 1 else 400 if k == 2 else 360) * (1.2 if big else 1.0)),
+        "margin": {"l": 50, "r": 10, "t": 48, "b": 64 if big else 52}, "font": {"family": FONT_FAMILY, "size": st["font"]},
         "paper_bgcolor": "white", "plot_bgcolor": "#f2f2f2", "dragmode": "select",
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "font": {"size": st["small"]}},
+        "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "x": 0,
+                   "font": {"size": st["small"]}},
         "annotations": [], "meta": {"basin_maps": []},
     }
-    seen = set()
-    for o in categories(targets):
-        if any(v is not None and (v.label == o).any() for v in views):
-            seen.add(o)
     for i, view in enumerate(views):
         ax = "" if i == 0 else str(i + 1)
         xa, ya = f"x{ax}", f"y{ax}"
         w = window or (view.window if view is not None else None)
         x_axis = {**framed_axis(st), "domain": [i * (width + gap), i * (width + gap) + width], "anchor": ya,
-                  "title": {"text": "x"}, "constrain": "domain"}
+                  "constrain": "domain"}
         y_axis = {**framed_axis(st), "anchor": xa, "scaleanchor": xa, "scaleratio": 1, "constrain": "domain",
                   "title": {"text": "y" if i == 0 else ""}}
         if w is not None:
@@ -129,22 +126,22 @@ def basin_figure_spec(views: Sequence[MapView | None], req_names: Sequence[str],
         layout[f"xaxis{ax}"], layout[f"yaxis{ax}"] = x_axis, y_axis
         title = req_names[i] if i < len(req_names) else ""
         if view is not None and final_n and view.n < final_n:
-            title += f" ({view.n} × {view.n})"
+            title += f" · {view.n} × {view.n}"
         layout["annotations"].append({
             "text": f"<b>{title}</b>" if view is not None else f"{title} · {tr(T, 'computing')}",
             "xref": f"{xa} domain", "yref": f"{ya} domain", "x": 0.5, "y": 1.0, "yanchor": "bottom",
-            "showarrow": False, "font": {"size": st["font"]},
+            "showarrow": False, "font": {"size": st["small"]},
         })
         if view is None:
             continue
-        hover = (f"<b>{title}</b><br>{tr(T, 'hover_start')} (%{{x:.3g}}, %{{y:.3g}})<br>{tr(T, 'hover_end')} "
+        hover = (f"<b>{title.replace('<br>', ' ')}</b><br>{tr(T, 'hover_start')} (%{{x:.3g}}, %{{y:.3g}})<br>{tr(T, 'hover_end')} "
                  f"(%{{customdata[0]:.3g}}, %{{customdata[1]:.3g}})<br>{tr(T, 'hover_steps')} %{{customdata[2]:.0f}}")
         if view.noisy:
             hover += f"<br>{tr(T, 'hover_p')} %{{customdata[3]:.2f}}"
         data.append({
             "type": "heatmap", "x": typed(view.xs), "y": typed(view.ys), "z": typed(z_values(view)),
             "customdata": typed(_customdata(view)), "colorscale": scale, "zmin": 0, "zmax": n_cats,
-            "showscale": False, "zsmooth": False, "showlegend": False, "name": title,
+            "showscale": False, "zsmooth": False, "showlegend": False, "name": title.replace("<br>", " "),
             "hovertemplate": hover + "<extra></extra>", "xaxis": xa, "yaxis": ya,
         })
         layout["meta"]["basin_maps"].append({
@@ -156,6 +153,7 @@ def basin_figure_spec(views: Sequence[MapView | None], req_names: Sequence[str],
         for trace in critical_specs([t for t in targets if t[2] in ("minimum", "maximum", "saddle", "degenerate")],
                                     st["crit"], typed, axis=(xa, ya), labels=labels):
             trace["showlegend"] = i == 0
+            trace.pop("legendgroup", None)  # one legend row: a group would stack its entries
             data.append(trace)
         data.append({
             "type": "scatter", "x": [float(start[0])], "y": [float(start[1])], "mode": "markers",
@@ -164,15 +162,6 @@ def basin_figure_spec(views: Sequence[MapView | None], req_names: Sequence[str],
             "marker": {"symbol": "star", "size": st["crit"] * 1.6, "color": START_COLOUR,
                        "line": {"color": "black", "width": 1.5}},
             "hovertemplate": f"{tr(T, 'start')} (%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
-        })
-    for o in categories(targets):
-        if o not in seen:
-            continue
-        data.append({
-            "type": "scatter", "x": [None], "y": [None], "mode": "markers", "legendgroup": "basins",
-            "name": tr(T, "basin_of", name=target_name(targets, o, lang)), "hoverinfo": "skip",
-            "marker": {"symbol": "square", "size": st["crit"] * 1.3, "color": colours[o],
-                       "line": {"color": "#555", "width": 0.5}},
         })
     return {"data": data, "layout": layout}
 
@@ -211,5 +200,6 @@ def _decode_nd(v) -> np.ndarray:
     return np.asarray(v, dtype=float)
 
 
-def names_of(views_or_reqs, lang: str) -> list[str]:
-    return [map_name(v, i, lang) for i, v in enumerate(views_or_reqs)]
+def titles_of(views_or_reqs, lang: str) -> list[str]:
+    """The maps' titles (two lines: index and optimizer, then the learning rate)."""
+    return [map_title(v, i, lang) for i, v in enumerate(views_or_reqs)]

@@ -205,9 +205,23 @@ def optimizer_name(opt_id: str, lang: str) -> str:
     return tr_for(lang)(T, f"opt_{opt_id}") if f"opt_{opt_id}" in T else optim.SPECS[opt_id].title
 
 
-def map_name(view_or_req, index: int, lang: str) -> str:
-    lr = float(dict(view_or_req.hyper).get("lr", float("nan")))
-    return tr_for(lang)(T, "map_name", i=index + 1, opt=optimizer_name(view_or_req.opt_id, lang), lr=f"{lr:g}")
+def _lr_text(view_or_req) -> str:
+    return f"{float(dict(view_or_req.hyper).get('lr', float('nan'))):g}"
+
+
+def map_names(views_or_reqs: Sequence, lang: str) -> list[str]:
+    """Each map's (and race path's) name: "Momentum (lecture), η = 0.05"; numbered "2 · ..." when
+    two maps would otherwise have the same name."""
+    tr = tr_for(lang)
+    base = [tr(T, "map_name", opt=optimizer_name(v.opt_id, lang), lr=_lr_text(v)) for v in views_or_reqs]
+    if len(set(base)) == len(base):
+        return base
+    return [f"{i + 1} · {name}" for i, name in enumerate(base)]
+
+
+def map_title(view_or_req, index: int, lang: str) -> str:
+    """A map's title in the figure: "1 · Momentum (lecture)<br>η = 0.05"."""
+    return f"{index + 1} · {optimizer_name(view_or_req.opt_id, lang)}<br>η = {_lr_text(view_or_req)}"
 
 
 def kind_name(kind: str, lang: str) -> str:
@@ -230,7 +244,7 @@ def readout_sentences(views: Sequence[MapView], lang: str) -> list[str]:
     """Sentences computed from the maps that name what they show."""
     tr = tr_for(lang)
     out = []
-    names = [map_name(v, i, lang) for i, v in enumerate(views)]
+    names = map_names(views, lang)
     if not views:
         return out
     targets = views[0].targets
@@ -375,8 +389,8 @@ def shares_table(views: Sequence[MapView], lang: str) -> list[dict[str, str]]:
     outcomes = sorted({o for v in views for o in v.shares()}, key=lambda o: (o < 0, o if o >= 0 else -o))
     rows = []
     for o in outcomes:
-        row = {"": target_name(views[0].targets, o, lang)}
-        for i, v in enumerate(views):
-            row[map_name(v, i, lang)] = pct(v.shares().get(o, 0.0))
+        row = {"": "■ " + target_name(views[0].targets, o, lang)}
+        for name, v in zip(map_names(views, lang), views):
+            row[name] = pct(v.shares().get(o, 0.0))
         rows.append(row)
     return rows

@@ -35,8 +35,9 @@ OPTIMIZERS = ("gd", "momentum", "nesterov", "rmsprop", "adam", "newton")
 SLOTS = 3
 MIN_GRID, MAX_GRID, DEFAULT_GRID = 50, 200, 200
 MAX_SEEDS = 16
-# The race's path colours: the palette's last two and black (the maps' minima take its first four).
-RACE_COLOURS = (PALETTE[4], PALETTE[5], "#000000")
+# The race's path colours: the palette's sky blue, vermillion and pink, which read on the surface's
+# Viridis; the maps' points take the palette's other colours first (see .figures.outcome_colours).
+RACE_COLOURS = (PALETTE[1], PALETTE[5], PALETTE[3])
 
 
 def optimizer_title(opt_id: str) -> str:

@@ -53,7 +53,7 @@ BASINS = {
     "opt_rmsprop": ("RMSprop (torch)", "RMSprop（torch）"),
     "opt_adam": ("Adam (torch)", "Adam（torch）"),
     "opt_newton": ("Newton's method", "牛顿法"),
-    "map_name": ("{i} · {opt}, η = {lr}", "{i} · {opt}，η = {lr}"),
+    "map_name": ("{opt}, η = {lr}", "{opt}，η = {lr}"),
     # progress
     "computing": ("Computing the basin maps…", "正在计算吸引域地图……"),
     "computing_map": ("{name}: {n} × {n} starts", "{name}：{n} × {n} 个起点"),
@@ -94,10 +94,11 @@ BASINS = {
     "readout": ("What the maps say", "地图告诉我们什么"),
     "ro_shares": ("{name}: {parts}.", "{name}：{parts}。"),
     "ro_part": ("{pct} to {target}", "{pct} 到 {target}"),
-    "ro_compare": ("{b} sends {pb} of the starts to {target}, {a} {pa}.", "{b} 把 {pb} 的起点送到 {target}，{a} 是 {pa}。"),
+    "ro_compare": ("{b} sends {pb} of the starts to {target}; {a} sends {pa}.",
+                   "{b} 把 {pb} 的起点送到 {target}；{a} 只有 {pa}。"),
     "ro_carried": (
-        "Of the starts where {a} ends at {src}, {b} ends elsewhere from {pct} (most often at {dst}).",
-        "在 {a} 停在 {src} 的那些起点中，有 {pct} 的起点 {b} 停在别处（最常见的是 {dst}）。",
+        "Of the starts from which {a} ends at {src}, {pct} take {b} elsewhere (most often to {dst}).",
+        "在 {a} 停在 {src} 的那些起点中，有 {pct} 让 {b} 停在别处（最常见的是 {dst}）。",
     ),
     "ro_saddles": (
         "{name} stops at a saddle or a maximum from {pct} of the starts: it goes where the gradient is zero, "
