@@ -73,8 +73,8 @@ st.subheader(tr(T, "decomp"))
 if n_moves:
     # presenter mode: the step slider lives in the (hidden) sidebar, so the link still sets it
     t = controls.make_widget(guard, side if present else st,
-                             controls.Control("t", "integer", C["t"].default, 1, max(int(values["steps"]), 2)),
-                             tr(T, "t_slider"), slider=True)
+                             controls.Control("t", "slider", C["t"].default, 1, max(int(values["steps"]), 2)),
+                             tr(T, "t_slider"))
     t = int(min(max(t, 1), n_moves))
     if not present:
         st.caption(tr(T, "decomp_caption"))

@@ -117,8 +117,10 @@ def test_controls_parse_like_the_widgets():
     c = PM.CONTROLS
     assert c["lr"].parse("nan") == c["lr"].default and c["lr"].parse("0.5") == 0.5
     assert c["steps"].parse("1.5") == c["steps"].default and c["steps"].parse("300") == 300
+    assert c["steps"].parse("300.4") == 300  # the float number input rounds, and so does its parser
     assert c["gd"].parse("FALSE") is False and c["gd"].parse("maybe") is True
-    assert c["surface"].parse("Rosenbrock") == "rosenbrock" and c["surface"].parse("rosenbrock") == "two_dips"
+    assert c["surface"].parse("rosenbrock") == "rosenbrock" and c["surface"].parse("Rosenbrock") == "rosenbrock"
+    assert c["surface"].parse("rosenbrock ") == "two_dips"
     assert c["x0"].parse("") is None and c["x0"].parse("1e308") is None
 
 

@@ -3,14 +3,19 @@ wrote English titles, still open the same view."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+
 import pytest
 
 import optim
 import surfaces
 from pages.lib.controls import Control, surface_title
 from pages.lib.presets import PRESETS
-from pages.lib.registry import SCHEMA_VERSION
+from pages.lib.registry import PAGE_BY_PATH, SCHEMA_VERSION
 from surfaces import datasets
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SURFACE = Control("surface", "select", "two_dips", options=tuple(surfaces.CATALOG), label=surface_title)
 TITLES = ({s.title for s in surfaces.CATALOG.values()} | {s.title for s in optim.SPECS.values()}
@@ -44,24 +49,34 @@ def test_no_preset_writes_a_title_into_its_link():
         assert f"v={SCHEMA_VERSION}" in preset.query()
 
 
+SCHEMA_1_LINKS = (ROOT / "tests" / "golden" / "links_schema1.txt").read_text().split()  # every preset, as sent before ids
+
+
+def _open(make_app, page: str, params: dict):
+    at = make_app(PAGE_BY_PATH[page].file)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    widgets = {w.key: w.value for kind in ("selectbox", "number_input", "toggle", "slider", "text_input")
+               for w in getattr(at, kind) if w.key and not w.key.startswith("_")}
+    return widgets, [i.value for i in at.info]
+
+
 @pytest.mark.slow
-def test_a_schema_1_link_opens_the_same_view_as_its_schema_2_link(make_app):
-    """The warm-up preset, written with titles and v=1 as links were before ids, gives the same
-    widgets and no note about ignored parameters or another version."""
-    preset = PRESETS["warmup_rmsprop_jump"]
-    old = {**preset.params, "surface": surface_title(preset.params["surface"]),
-           "opt": optim.SPECS[preset.params["opt"]].title, "v": "1"}
-    views = []
-    for params in (dict(preset.params), old):
-        at = make_app("pages/warmup.py")
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        assert not at.exception
-        assert not [i.value for i in at.info], [i.value for i in at.info]
-        views.append((at.selectbox(key="surface").value, at.selectbox(key="opt").value,
-                      [m.value for m in at.markdown if m.value.startswith("- ")]))
-    assert views[0] == views[1] and views[0][:2] == ("elongated_bowl", "rmsprop")
+@pytest.mark.parametrize("link", SCHEMA_1_LINKS, ids=lambda link: parse_qs(urlsplit(link).query)["preset"][0])
+def test_every_link_sent_before_ids_opens_the_same_view(make_app, link):
+    """A schema-1 link (English titles, v=1) and today's link of the same preset give the same
+    value in every widget and the same notes (the preset's "what to watch"; no ignored
+    parameter, no other version)."""
+    parts = urlsplit(link)
+    old = dict(parse_qsl(parts.query))
+    preset = PRESETS[old["preset"]]
+    assert preset.page == parts.path.strip("/")
+    before, notes_before = _open(make_app, preset.page, old)
+    now, notes_now = _open(make_app, preset.page, dict(parse_qsl(preset.query())))
+    assert before == now
+    assert notes_before == notes_now and not any(n.startswith(("Some link parameters", "This link")) for n in notes_now), notes_now
 
 
 @pytest.mark.slow

@@ -35,7 +35,7 @@ CONTROLS: dict[str, Control] = {c.key: c for c in (
     Control("decay", "toggle", False),
     Control("decay_at", "integer", 3, 1, MAX_STEPS),
     Control("gamma", "number", 0.2, 0.01, 1.0),
-    Control("t", "integer", 6, 1, MAX_STEPS),
+    Control("t", "slider", 6, 1, MAX_STEPS),
 )}
 
 
