@@ -181,7 +181,7 @@ _MAX = (-0.271, -0.923)  # Himmelblau's maximum
 _HIMMELBLAU_MINIMA = ((3.0, 2.0), (-2.805, 3.131), (-3.779, -3.283), (3.584, -1.848))
 
 _MOMENTUM = {"surface": "two_dips", "o1": "gd", "lr1": "0.05", "o2": "momentum", "lr2": "0.05", "o3": NONE,
-             "lam": "0.9", "steps": "500", "n": "100", "noise": "0", "x0": "2.2", "y0": "0.8"}
+             "lam": "0.9", "steps": "500", "n": "200", "noise": "0", "x0": "2.2", "y0": "0.8"}
 _NEWTON = {"surface": "himmelblau", "o1": "gd", "lr1": "0.01", "o2": "newton", "lr2": "1", "o3": NONE,
            "steps": "300", "n": "200", "noise": "0", "x0": "0", "y0": "0"}
 _NOISE = {"surface": "two_dips", "o1": "gd", "lr1": "0.05", "o2": NONE, "o3": NONE, "steps": "150", "n": "100",
@@ -197,8 +197,8 @@ PRESETS = [
     Preset(
         "basins_momentum_two_dips", PAGE,
         ("Basins: momentum rolls into the deep dip", "吸引域：momentum 滚进更深的坑"),
-        ("Every start on a 100 × 100 grid, coloured by the minimum it ends in: momentum's deep-dip basin is bigger.",
-         "100 × 100 个起点，每个按它最终落入的极小值上色：momentum 的深坑吸引域更大。"),
+        ("Every start on a 200 × 200 grid, coloured by the minimum it ends in: momentum's deep-dip basin is bigger.",
+         "200 × 200 个起点，每个按它最终落入的极小值上色：momentum 的深坑吸引域更大。"),
         ("Compare the two maps: the left (deep) minimum's colour covers more of momentum's map than of gradient "
          "descent's, because momentum rolls over the ridge from starts where gradient descent stops in the shallow "
          "dip. The race below starts at (2.2, 0.8): drag a box on a map to race from another start.",
