@@ -114,6 +114,7 @@ NAV = {  # page titles in the top bar, by url_path ("" is the home page)
     "adaptive": ("Adaptive LR", "自适应学习率"),
     "warmup": ("Warm-up", "预热"),
     "basins": ("Basin map", "吸引域地图"),
+    "compose": ("Build an optimizer", "组装优化器"),
     "network": ("Real network", "真实网络"),
 }
 
@@ -195,6 +196,9 @@ HOME = {
                      "RMSProp 的第一步是学习率的 10 倍；预热可以驯服它。"),
     "basins_blurb": ("Every start on a grid coloured by where it ends: momentum's, Newton's and noisy basins side by side.",
                      "网格上的每个起点按它最终停住的位置上色：并排比较 momentum、牛顿法和带噪声时的吸引域。"),
+    "compose_blurb": ("The lecture's summary rule θ ← θ − (η_t/σ)·m from its three parts: which optimizer they make, "
+                      "and a race against the named ones.",
+                      "用课程的总规则 θ ← θ − (η_t/σ)·m 的三个部分组装优化器：看它是哪个优化器，并与已命名的优化器赛跑。"),
     "network_blurb": ("A real 129-parameter network trained live: stalls with a large gradient, the minimum ratio, "
                       "batch size and linear scaling, measured.",
                       "现场训练一个 129 个参数的真实网络：梯度很大却卡住、最小值比例、批量大小与线性缩放，全部实测。"),
