@@ -148,7 +148,8 @@ crit = tuple(t for t in targets if t[2] in ("minimum", "maximum", "saddle", "deg
 race = widgets.race_figure_cached(setup.surface_id, "", surface.window, surface.log_scale, True, paths, present,
                                   labels, critical_points=crit, height=520)
 st.plotly_chart(race, key=f"{PAGE}_race", config={"displaylogo": False, "scrollZoom": False}, theme=None)
-st.markdown("\n".join(f"- {s}" for s in M.race_sentences(names, runs, targets, surface.window, lang)))
+st.markdown("\n".join(f"- {s}" for s in M.race_sentences(names, runs, targets, surface.window, lang,
+                                                          tol=setup.maps[0].match_tol)))
 
 if not present:
     st.caption(tr(T, "race_caption"))
