@@ -89,7 +89,7 @@ def rule(chosen: Parts, schedule: ScheduleSpec, steps: int) -> dict[str, object]
         s_lines = [r"\sigma^{t} = 1"]
     else:
         place = EPS_PLACES["inside" if chosen.eps_inside else "outside"]["latex"]
-        s_lines = [*_lines(pieces[1]), r"\text{divide by } " + place + r",\ \epsilon = " + _tex_number(chosen.eps)]
+        s_lines = [*_lines(pieces[1]), r"\sigma^{t} \to " + place + r",\ \epsilon = " + _tex_number(chosen.eps)]
     return {"step": step, "m": m_lines, "sigma": s_lines, "eta": _lines(schedule_latex(schedule, chosen.lr, steps))}
 
 

@@ -215,11 +215,11 @@ PRESETS = [
         "compose_momentum", PAGE,
         ("Step 2 · + momentum: m = λm − ηg", "第 2 步 · 加上动量：m = λm − ηg"),
         ("Make m the lecture's movement and the same rule rolls past the shallow dip into the deep one.",
-         "把 m 换成课程里的 movement，同一条规则就能滚过浅坑，进入深坑。"),
+         "把 m 换成课程里的移动量，同一条规则就能滚过浅坑，进入深坑。"),
         ("Only m changed: the lecture's movement m = λm − ηg (λ = 0.9), a weighted sum of all past gradients. "
          "Watch your orange dotted path roll through the shallow dip where gradient descent (blue) stops, and "
          "settle in the deep dip at ({x}, {y}), point for point on the green line of the lecture's momentum by name.",
-         "只改了 m：课程里的 movement m = λm − ηg（λ = 0.9），即所有过去梯度的加权和。看你的橙色点线滚过梯度下降"
+         "只改了 m：课程里的移动量 m = λm − ηg（λ = 0.9），即所有过去梯度的加权和。看你的橙色点线滚过梯度下降"
          "（蓝色）停下的浅坑，停在 ({x}, {y}) 的深坑，与绿色的已命名课程动量法逐点重合。"),
         {**_DIPS, "m": "momentum", "lam": "0.9", "sigma": "one", "sched": "constant", "warmup": "0", "vs1": "gd",
          "vs2": "momentum", "vs3": NONE},
@@ -294,8 +294,8 @@ PRESETS = [
          "The blue path is torch Adam at the constant η = 0.5: its largest step in the first 10 is {big}, "
          "yours only {small}, because η_t starts at 0 while σ collects gradients (the lecture's reason for warm-up). "
          "At the end your path is {ratio}× calmer: the decay lets it settle where the constant η keeps it jittering.",
-         "Adam 的部分不变，现在加上 η_t：60 步线性 warm-up，再 cosine 衰减到 0，gradient 带噪声。蓝色路径是 η = 0.5 "
-         "恒定的 torch Adam：它前 10 步最大的一步是 {big}，你的只有 {small}，因为 η_t 从 0 开始，让 σ 先收集 gradient"
+         "Adam 的部分不变，现在加上 η_t：60 步线性 warm-up，再 cosine 衰减到 0，梯度带噪声。蓝色路径是 η = 0.5 "
+         "恒定的 torch Adam：它前 10 步最大的一步是 {big}，你的只有 {small}，因为 η_t 从 0 开始，让 σ 先收集梯度"
          "（课程里 warm-up 的理由）。最后你的路径平稳了 {ratio} 倍：衰减让它停下来，而恒定的 η 让它一直抖动。"),
         {**_BOWL, "steps": "300", "lr": "0.5", "m": "ema", "beta1": "0.9", "m_bc": "true", "sigma": "adam",
          "beta2": "0.999", "s_bc": "true", "sched": "cosine", "warmup": "60", "vs1": "adam", "vs2": NONE, "vs3": NONE,

@@ -17,14 +17,14 @@ COMPOSE = {
         "the three parts, read which optimizer they make, and race it against the named ones. Press ▶ Play.",
         "课程最后把讲过的所有方法总结成一条规则："
         "$\\theta^{t+1} = \\theta^{t} - (\\eta_t / \\sigma^{t})\\, m^{t}$。各种方法的区别只在于 "
-        "$m$（方向）、$\\sigma$（每个坐标的尺度）和 $\\eta_t$（learning rate 调度）怎么计算。选出这三部分，"
+        "$m$（方向）、$\\sigma$（每个坐标的尺度）和 $\\eta_t$（学习率调度）怎么计算。选出这三部分，"
         "看它们组成了哪个优化器，再和已命名的优化器赛跑。按 ▶ 播放。",
     ),
     # pickers
     "parts": ("The three parts", "三个部分"),
     "m": ("m: the direction", "m：方向"),
     "sigma": ("σ: the per-coordinate size", "σ：每个坐标的尺度"),
-    "eta": ("η_t: the learning-rate schedule", "η_t：learning rate 调度"),
+    "eta": ("η_t: the learning-rate schedule", "η_t：学习率调度"),
     "lam": ("Momentum λ (momentum)", "动量 λ (momentum)"),
     "damp": ("Dampening d (dampening)", "阻尼 d (dampening)"),
     "beta1": ("β1 (betas[0])", "β1 (betas[0])"),
@@ -52,7 +52,7 @@ COMPOSE = {
     "where": ("Surface and start", "曲面与起点"),
     "surface": ("Surface", "误差曲面"),
     "steps": ("Steps", "步数"),
-    "noise": ("Gradient noise (mini-batch)", "Gradient 噪声（小批量）"),
+    "noise": ("Gradient noise (mini-batch)", "梯度噪声（小批量）"),
     "noise_help": ("Each step sees g + ξ with ξ ~ N(0, s²/B) per coordinate; every path sees the same draws.",
                    "每步使用 g + ξ，每个分量 ξ ~ N(0, s²/B)；所有路径看到相同的随机数。"),
     "noise_scale": ("Noise scale s", "噪声尺度 s"),
@@ -66,14 +66,14 @@ COMPOSE = {
     "name_composed_short": ("Your optimizer", "你的优化器"),
     "sched_note": (
         "η_t: {schedule}. PyTorch gets the same η_t from an LR scheduler, so the recognition holds under any schedule.",
-        "η_t：{schedule}。PyTorch 用 LR scheduler 得到同样的 η_t，所以在任何调度下这个识别都成立。",
+        "η_t：{schedule}。PyTorch 用学习率调度器得到同样的 η_t，所以在任何调度下这个识别都成立。",
     ),
     "warmup_of": ("{w}-step warm-up, then {schedule}", "{w} 步 warm-up，然后{schedule}"),
     # readout
     "readout": ("What happened", "发生了什么"),
-    "ro_end": ("{name}: {status}; ended at ({x}, {y}) with loss {loss}.", "{name}：{status}；停在 ({x}, {y})，loss 为 {loss}。"),
+    "ro_end": ("{name}: {status}; ended at ({x}, {y}) with loss {loss}.", "{name}：{status}；停在 ({x}, {y})，损失为 {loss}。"),
     "ro_end_at": ("{name}: {status}; ended in the {kind} at ({x}, {y}), loss {loss}.",
-                  "{name}：{status}；停在 ({x}, {y}) 处的{kind}，loss 为 {loss}。"),
+                  "{name}：{status}；停在 ({x}, {y}) 处的{kind}，损失为 {loss}。"),
     "ro_first": (
         "Your optimizer's first step moved {dx} in x and {dy} in y, that is {rx} η and {ry} η.",
         "你的优化器第一步在 x 方向移动了 {dx}，在 y 方向移动了 {dy}，即 {rx} η 和 {ry} η。",
@@ -107,7 +107,7 @@ DIFFERENCES = {
         "m (lecture momentum): the lecture's movement m = λm − ηg carries each gradient's own η; torch's SGD buffer "
         "b = λb + g is multiplied by the current η. At a constant η the paths are the same (m = −ηb); under a "
         "schedule they differ.",
-        "m（课程的动量）：课程的 movement m = λm − ηg 里每个 gradient 带着它当时的 η；torch SGD 的缓冲 b = λb + g "
+        "m（课程的动量）：课程的移动量 m = λm − ηg 里每个梯度带着它当时的 η；torch SGD 的缓冲 b = λb + g "
         "乘的是当前的 η。η 恒定时两者路径相同（m = −ηb）；有调度时就不同了。",
     ),
     "m_heavy_ball": (
@@ -173,7 +173,7 @@ SCHEDULE_NAMES = {
     "inverse_sqrt": ("Inverse square root η/√(t+1)", "平方根反比 η/√(t+1)"),
     "cosine": ("Cosine decay", "cosine 衰减"),
     "cosine_restarts": ("Cosine with warm restarts (SGDR)", "带热重启的 cosine（SGDR）"),
-    "one_cycle": ("One-cycle (η is the peak)", "One-cycle（η 为峰值）"),
+    "one_cycle": ("One-cycle (η is the peak)", "单周期（η 为峰值）"),
 }
 
 # Names of the named optimizers (optim.SPECS ids) as the race shows them.
