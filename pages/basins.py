@@ -54,7 +54,7 @@ _apply_map_selection()
 # --- controls ------------------------------------------------------------------------------------
 values = {}
 values["surface"] = guard.select(side, tr(T, "surface"), "surface", list(C["surface"].options), C["surface"].default,
-                                 format_func=PB.surface_title)
+                                 format_func=lambda sid: M.surface_display(sid, lang))
 side.subheader(tr(T, "optimizers"))
 
 
@@ -97,7 +97,7 @@ computed = []
 def _draw_interim(done: list) -> None:
     targets = next((v.targets for v in done if v is not None), ())
     spec = F.basin_figure_spec(done, titles, targets, setup.race.start, present, lang, dict(labels),
-                               final_n=int(values["n"]))
+                               window=setup.maps[0].window, final_n=int(values["n"]))
     maps_slot.plotly_chart(widgets.PrebuiltFigure(spec), config={"displaylogo": False}, theme=None)
 
 

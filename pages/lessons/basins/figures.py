@@ -128,11 +128,14 @@ def basin_figure_spec(views: Sequence[MapView | None], req_names: Sequence[str],
         if view is not None and final_n and view.n < final_n:
             title += f" · {view.n} × {view.n}"
         layout["annotations"].append({
-            "text": f"<b>{title}</b>" if view is not None else f"{title} · {tr(T, 'computing')}",
+            "text": f"<b>{title}</b>" if view is not None else f"{title}<br>{tr(T, 'computing')}",
             "xref": f"{xa} domain", "yref": f"{ya} domain", "x": 0.5, "y": 1.0, "yanchor": "bottom",
             "showarrow": False, "font": {"size": st["small"]},
         })
-        if view is None:
+        if view is None:  # an invisible point makes plotly lay the subplot out (and place its title)
+            data.append({"type": "scatter", "x": [w[0]] if w else [0.0], "y": [w[2]] if w else [0.0],
+                         "mode": "markers", "marker": {"opacity": 0}, "showlegend": False, "hoverinfo": "skip",
+                         "xaxis": xa, "yaxis": ya})
             continue
         hover = (f"<b>{title.replace('<br>', ' ')}</b><br>{tr(T, 'hover_start')} (%{{x:.3g}}, %{{y:.3g}})<br>{tr(T, 'hover_end')} "
                  f"(%{{customdata[0]:.3g}}, %{{customdata[1]:.3g}})<br>{tr(T, 'hover_steps')} %{{customdata[2]:.0f}}")

@@ -201,6 +201,16 @@ def pct(v: float) -> str:
     return f"{100 * v:.0f}%"
 
 
+def surface_display(surface_id: str, lang: str) -> str:
+    """A surface's name in ``lang``: the shared names table (pages.lib.text_names) when it exists,
+    else the catalog's English title."""
+    try:
+        from pages.lib.text_names import surface_name
+    except ImportError:
+        return surfaces.CATALOG[surface_id].title
+    return surface_name(surface_id, lang)
+
+
 def optimizer_name(opt_id: str, lang: str) -> str:
     return tr_for(lang)(T, f"opt_{opt_id}") if f"opt_{opt_id}" in T else optim.SPECS[opt_id].title
 
