@@ -16,6 +16,7 @@ import dataclasses
 import streamlit as st
 
 from pages.lessons.network import cached
+from pages.lessons.network import figures as F
 from pages.lessons.network import model as M
 from pages.lessons.network import presets as PN
 from pages.lessons.network.text import NETWORK as T
@@ -32,7 +33,7 @@ note = st.container()
 
 # --- controls ------------------------------------------------------------------------------------
 section_control = dataclasses.replace(C["section"], label=lambda s: tr(T, f"sec_{s}"))
-values = {"section": controls.make_widget(guard, st, section_control, tr(T, "section"))}
+values = {"section": controls.make_widget(guard, side, section_control, tr(T, "section"))}
 HELP = {"lr": tr(T, "lr_help"), "tol": tr(T, "tol_help"),
         "point": tr(T, "point_help", n=M.RATIO["epochs"] // M.RATIO["snapshot_every"], every=M.RATIO["snapshot_every"]),
         "small": tr(T, "small_help"), "k": tr(T, "k_help", b=M.SCALING["batch"], lr=M.SCALING["lr"]),
@@ -55,24 +56,27 @@ with side.expander(tr(T, "other_settings"), expanded=False):
 # --- compute and show ------------------------------------------------------------------------------
 setup = PN.setup(values)
 section, args = setup.section, setup.args
-with st.status(tr(T, "computing"), expanded=False) as status:
+with st.spinner(tr(T, "computing"), show_time=True):
     if section == "stall":
         res = cached.stall(*args)
-        fig = cached.stall_figure(args, lang, present, res)
+        figs = [cached.stall_figure(args, lang, present, res)]
     elif section == "ratio":
         res = cached.ratio()
-        fig = cached.ratio_figure(*args, lang, present, res)
+        figs = [cached.ratio_scatter(*args, lang, present, res), cached.ratio_histogram(*args, lang, present, res)]
     elif section == "batch":
         res = cached.batch(*args)
-        fig = cached.batch_figure(args, lang, present, res)
+        figs = [cached.batch_panel(args, field, lang, present, res) for field in ("sharpness", "test_loss")]
     else:
         res = cached.scaling(*args)
-        fig = cached.scaling_figure(*args, lang, present, res)
-    status.update(label=tr(T, "computed", what=tr(T, f"sec_{section}")), state="complete")
-widgets.show_watch(M.trace_views(claims.drawn_from_traces([fig.to_dict()])))
+        figs = [cached.scaling_figure(*args, lang, present, res)]
+widgets.show_watch(M.trace_views(claims.drawn_from_traces([f.to_dict() for f in figs])))
 
+if present:
+    st.markdown(f"### {tr(T, f'sec_{section}')}")
+for where, (j, fig) in zip(st.columns(len(figs)), enumerate(figs)):
+    where.plotly_chart(fig, key=f"{PAGE}_{section}_{j}", config={"displaylogo": False, "scrollZoom": False},
+                       theme=None)
 st.caption(M.caption(section, args, lang))
-st.plotly_chart(fig, key=f"{PAGE}_{section}", config={"displaylogo": False, "scrollZoom": False}, theme=None)
 
 if section == "stall":
     st.markdown(f"#### {tr(T, 'question')}")
@@ -89,7 +93,7 @@ if not present:
         cols[0].download_button(tr(T, "export_csv"), data=M.section_csv(section, res, args),
                                 file_name=f"descent-lab-network-{section}.csv", mime="text/csv",
                                 key=f"{PAGE}_csv", icon=":material/table:", on_click="ignore")
-        cols[1].download_button(tr(T, "export_html"), data=lambda: widgets.offline_html(fig),
+        cols[1].download_button(tr(T, "export_html"), data=lambda: F.offline_html(figs),
                                 file_name=f"descent-lab-network-{section}.html", mime="text/html",
                                 key=f"{PAGE}_html", icon=":material/movie:", on_click="ignore")
         st.caption(tr(T, "export_code"))

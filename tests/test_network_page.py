@@ -49,15 +49,15 @@ def _view(preset_id: str, **override):
     return setup, _result(setup.section, setup.args)
 
 
-def _figure(setup, res, lang="en"):
+def _figures(setup, res, lang="en"):
     a = setup.args
     if setup.section == "stall":
-        return F.stall_figure(res, lang)
+        return [F.stall_figure(res, lang)]
     if setup.section == "ratio":
-        return F.ratio_figure(res, a[0], a[1], lang)
+        return [F.ratio_scatter(res, a[0], a[1], lang), F.ratio_histogram(res, a[0], a[1], lang)]
     if setup.section == "batch":
-        return F.batch_figure(res, lang)
-    return F.scaling_figure(res, a[0], a[1], lang)
+        return [F.batch_panel(res, field, lang) for field in ("sharpness", "test_loss")]
+    return [F.scaling_figure(res, a[0], a[1], lang)]
 
 
 def _texts(at) -> list[str]:
@@ -79,7 +79,7 @@ def test_registered_with_its_presets():
 def test_claims_hold_on_the_figures_of_the_real_runs(preset_id):
     preset = PRESETS[preset_id]
     setup, res = _view(preset_id)
-    drawn = claims.drawn_from_traces([_figure(setup, res).to_dict()])
+    drawn = claims.drawn_from_traces([f.to_dict() for f in _figures(setup, res)])
     failed = [c.says for c in preset.claims if not c.check(drawn)]
     assert not failed, failed
     if preset.facts:
@@ -149,8 +149,7 @@ def test_preset_opens_and_shows_the_models_readout(preset_id, extra):
     watch = claims.fill(preset.watch[LANGS.index(lang)], preset.facts, claims.drawn_from_traces(
         [json.loads(c.proto.spec) for c in at.get("plotly_chart")]))
     assert any(watch in t for t in shown)
-    specs = at.get("plotly_chart")
-    assert len(specs) == 1
+    assert len(at.get("plotly_chart")) == len(_figures(setup, res))
 
 
 _ALLOWED_LATIN = {"tanh", "Hessian", "Newton", "Adam", "SGD", "sin", "cos", "max", "present", "Python"}

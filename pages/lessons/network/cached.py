@@ -38,13 +38,18 @@ def stall_figure(key: tuple, lang: str, big: bool, _res):
 
 
 @widgets.cached_figure(32)
-def ratio_figure(tol: float, point: int, lang: str, big: bool, _res):
-    return figures.ratio_figure(_res, tol, point, lang, big)
+def ratio_scatter(tol: float, point: int, lang: str, big: bool, _res):
+    return figures.ratio_scatter(_res, tol, point, lang, big)
 
 
-@widgets.cached_figure(16)
-def batch_figure(key: tuple, lang: str, big: bool, _rows):
-    return figures.batch_figure(_rows, lang, big)
+@widgets.cached_figure(32)
+def ratio_histogram(tol: float, point: int, lang: str, big: bool, _res):
+    return figures.ratio_histogram(_res, tol, point, lang, big)
+
+
+@widgets.cached_figure(32)
+def batch_panel(key: tuple, field: str, lang: str, big: bool, _rows):
+    return figures.batch_panel(_rows, field, lang, big)
 
 
 @widgets.cached_figure(16)

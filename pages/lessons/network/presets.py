@@ -38,7 +38,7 @@ CONTROLS: dict[str, Control] = {c.key: c for c in (
     Control("steps", "integer", 2000, 200, 3000),
     Control("tol", "number", 1e-6, 0.0, 0.1),
     Control("point", "integer", 20, 1, 20),
-    Control("small", "integer", 8, 2, 32),
+    Control("small", "integer", 8, 4, 32),
     Control("seeds", "integer", 3, 1, 5),
     Control("k", "integer", 8, 2, 16),
     Control("warmup", "integer", 2, 0, 10),
@@ -212,11 +212,11 @@ PRESETS = [
         ("Small batch: flatter, but not better on test", "小批量：更平坦，测试上却没更好"),
         ("B = 8 vs B = 64 trained to the same loss, 3 seeds: small is flatter every time, its test loss is not lower.",
          "B = 8 与 B = 64 训练到同样的损失，3 个种子：小批量每次都更平坦，测试损失却不更低。"),
-        ("Watch the left panel: the orange dots (B = 8) lie below the blue ones (B = 64) in {flatter} of {n} seeds, "
-         "flatter as the lecture says. Then the right panel: the small batch has the lower test loss in only {lower} "
+        ("Watch the sharpness panel: the orange dots (B = 8) lie below the blue ones (B = 64) in {flatter} of {n} seeds, "
+         "flatter as the lecture says. Then the test-loss panel: the small batch has the lower test loss in only {lower} "
          "of {n}. At this size the lecture's \"generalises better\" does not reproduce.",
-         "看左图：在 {n} 个种子中有 {flatter} 个，橙色点（B = 8）低于蓝色点（B = 64），与课程所说一样更平坦。"
-         "再看右图：只有 {lower} 个种子里小批量的测试损失更低。在这个规模下，课程说的“泛化更好”没有重现。"),
+         "看尖锐度图：在 {n} 个种子中有 {flatter} 个，橙色点（B = 8）低于蓝色点（B = 64），与课程所说一样更平坦。"
+         "再看测试损失图：只有 {lower} 个种子里小批量的测试损失更低。在这个规模下，课程说的“泛化更好”没有重现。"),
         {"section": "batch", "small": "8", "seeds": "3"},
         claims=(
             Claim("three seeds are drawn in both panels",
