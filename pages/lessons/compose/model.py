@@ -94,8 +94,8 @@ def rule(chosen: Parts, schedule: ScheduleSpec, steps: int) -> dict[str, object]
 
 
 def headline_latex(chosen: Parts) -> str:
-    """The lecture's general rule, an arrow, and the rule with these pieces."""
-    return GENERAL_RULE + r"\quad\longrightarrow\quad " + compose.rule_lines(chosen)[-1]
+    """The lecture's general rule and, under it, the rule with these pieces (two lines: fits a phone)."""
+    return r"\begin{gathered}" + GENERAL_RULE + r" \\ \longrightarrow\quad " + compose.rule_lines(chosen)[-1] + r"\end{gathered}"
 
 
 # --- recognition -------------------------------------------------------------------------------
