@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageColor, ImageDraw
 
 from .claims import decode_array
 from .presets import PRESETS
@@ -41,15 +41,21 @@ def race_spec(preset) -> dict:
     at.run()
     if at.exception:
         raise RuntimeError(f"{preset.id}: the page raised {at.exception[0].message}")
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    for spec in specs:
         if spec.get("layout", {}).get("images"):
             return spec
-    raise RuntimeError(f"{preset.id}: no figure with a surface image on page {preset.page}")
+    for spec in specs:  # a page without a surface (the real-network page): its first chart's named curves
+        if any(isinstance(t.get("meta"), dict) and t["meta"].get("curve") for t in spec.get("data", [])):
+            return spec
+    raise RuntimeError(f"{preset.id}: no figure with a surface image or named curves on page {preset.page}")
 
 
 def render(spec: dict, size: tuple[int, int] = SIZE) -> bytes:
-    """Draw the surface image and the full (faint) paths of a race figure spec, small."""
+    """Draw the surface image and the full (faint) paths of a race figure spec, small (a chart
+    without a surface image: its named curves, :func:`render_curves`)."""
+    if not spec.get("layout", {}).get("images"):
+        return render_curves(spec, size)
     layout = spec["layout"]
     image = layout["images"][0]
     png = base64.b64decode(image["source"].split(",", 1)[1])
@@ -85,6 +91,63 @@ def render(spec: dict, size: tuple[int, int] = SIZE) -> bytes:
         if pts:
             ex, ey = pts[-1]
             draw.ellipse([ex - 5, ey - 5, ex + 5, ey + 5], fill=colour, outline=(0, 0, 0))
+    buf = io.BytesIO()
+    canvas.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def _scaled(v: np.ndarray, log: bool) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return np.where(v > 0, np.log10(np.where(v > 0, v, 1.0)), np.nan) if log else v
+
+
+def render_curves(spec: dict, size: tuple[int, int] = SIZE) -> bytes:
+    """A chart's named curves (traces with ``meta={"curve": ...}``, see
+    :func:`pages.lib.claims.drawn_from_traces`) drawn small: lines as lines, markers as dots,
+    bars as bars; each y axis (``y``, ``y2``) scaled on its own, log axes in log."""
+    layout = spec.get("layout", {})
+    traces = [t for t in spec.get("data", []) if isinstance(t.get("meta"), dict) and t["meta"].get("curve")]
+    ss = 3  # drawn 3x larger, then shrunk: smooth (anti-aliased) lines and dots
+    w, h = size[0] * ss, size[1] * ss
+    pad = 10 * ss
+    canvas = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(canvas, "RGBA")
+    xlog = layout.get("xaxis", {}).get("type") == "log"
+    series = []
+    for t in traces:
+        axis = "yaxis" + t.get("yaxis", "y")[1:]
+        x = _scaled(decode_array(t.get("x")), xlog)
+        y = _scaled(decode_array(t.get("y")), layout.get(axis, {}).get("type") == "log")
+        if x.size and x.size == y.size:
+            series.append((t, axis, x, y))
+    if not series:
+        raise RuntimeError("no named curves to draw")
+    allx = np.concatenate([x for _, _, x, _ in series])
+    x0, x1 = layout.get("xaxis", {}).get("range") or (np.nanmin(allx), np.nanmax(allx))
+    yr = {}
+    for _, axis, _, y in series:  # the chart's own range where it sets one (plotly: log units on log axes)
+        lo, hi = yr.get(axis, (np.inf, -np.inf))
+        yr[axis] = layout.get(axis, {}).get("range") or (min(lo, np.nanmin(y)), max(hi, np.nanmax(y)))
+    for t, axis, x, y in series:
+        y0, y1 = yr[axis]
+        px = pad + (x - x0) / ((x1 - x0) or 1.0) * (w - 2 * pad - 1)
+        py = h - pad - 1 - (y - y0) / ((y1 - y0) or 1.0) * (h - 2 * pad - 1)
+        colour = (t.get("line") or {}).get("color") or (t.get("marker") or {}).get("color") or "#000000"
+        ok = np.isfinite(px) & np.isfinite(py)
+        pts = [(float(a), float(b)) for a, b in zip(px[ok], py[ok])]
+        opacity = int(255 * float(t.get("opacity", 1.0)))
+        if t.get("type") == "bar":
+            base = h - pad - 1
+            for a, b in pts:
+                if b < base:
+                    draw.rectangle([a - 2 * ss, b, a + 2 * ss, base], fill=colour)
+        elif "lines" in t.get("mode", "lines") and len(pts) > 1:
+            rgb = ImageColor.getrgb(colour)[:3] if colour.startswith("#") else (0, 0, 0)
+            draw.line(pts, fill=(*rgb, opacity), width=2 * ss, joint="curve")
+        else:
+            for a, b in pts:
+                draw.ellipse([a - 4 * ss, b - 4 * ss, a + 4 * ss, b + 4 * ss], fill=colour)
+    canvas = canvas.resize(size, Image.LANCZOS)
     buf = io.BytesIO()
     canvas.save(buf, format="PNG", optimize=True)
     return buf.getvalue()

@@ -11,9 +11,15 @@ from pages.lib import widgets
 from . import figures, model
 
 
+@st.cache_data(max_entries=1, show_spinner=False)
+def reference():
+    """The stall section's reference run (the same for every lr and step count)."""
+    return model.run_reference()
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def stall(lr: float, steps: int):
-    return model.run_stall(lr, steps)
+    return model.run_stall(lr, steps, reference())
 
 
 @st.cache_data(max_entries=2, show_spinner=False)

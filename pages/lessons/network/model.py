@@ -77,11 +77,20 @@ class Stall:
     lr: float
 
 
-def run_stall(lr: float, steps: int) -> Stall:
+def run_reference() -> TrainRun:
+    """The reference run of the stall section: gradient descent with lr 0.1 (it converges)."""
     data = data_for(STALL_DATA)
     with single_blas_thread():
+        return train(MODEL, data, optim.make("gd", lr=REF_LR), REF_STEPS, data.n_train)
+
+
+def run_stall(lr: float, steps: int, ref: TrainRun | None = None) -> Stall:
+    """Full-batch gradient descent at ``lr`` for ``steps`` steps, the sharpness at its end, and
+    the reference run (``ref``, computed when not given: the page caches it apart)."""
+    data = data_for(STALL_DATA)
+    ref = run_reference() if ref is None else ref
+    with single_blas_thread():
         run = train(MODEL, data, optim.make("gd", lr=float(lr)), int(steps), data.n_train)
-        ref = train(MODEL, data, optim.make("gd", lr=REF_LR), REF_STEPS, data.n_train)
         top = sharpness(MODEL, data, run.final) if run.status != "diverged" else float("nan")
     return Stall(run, ref, float(top), float(lr))
 
