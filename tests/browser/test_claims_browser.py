@@ -15,7 +15,7 @@ from pages.lib.presets import PRESETS
 pytestmark = pytest.mark.browser
 
 CASES = ["race_himmelblau", "critical_lecture", "batch_saddle", "momentum_two_dips", "adaptive_rmsprop_adam",
-         "warmup_rmsprop_jump"]
+         "warmup_rmsprop_jump", "compose_rmsprop"]
 
 DRAWN_JS = """(sel) => {
     const gd = document.querySelector(sel);

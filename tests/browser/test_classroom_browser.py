@@ -35,6 +35,7 @@ CASES = [
     ("momentum", presets_for("momentum")[0]),
     ("adaptive", presets_for("adaptive")[0]),
     ("warmup", presets_for("warmup")[0]),
+    ("compose", presets_for("compose")[0]),
 ]
 
 
