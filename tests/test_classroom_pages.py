@@ -12,7 +12,7 @@ from pages.lib import claims
 from pages.lib.presets import presets_for
 from tests.conftest import animated_spec, classroom_run, watch_text
 
-LESSON_PAGES = ("critical", "momentum", "adaptive", "warmup")
+LESSON_PAGES = ("critical", "momentum", "adaptive", "warmup", "compose")
 
 
 def _first_preset_run(page: str, **extra):
