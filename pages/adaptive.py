@@ -38,7 +38,7 @@ lang = current_lang()
 
 # --- controls ----------------------------------------------------------------------------
 surface_id = guard.select(side, tr(T, "surface"), "surface", list(SURFACES), DEFAULT_SURFACE,
-                          format_func=widgets.surface_label)
+                          format_func=widgets.surface_label, alias=widgets.surface_title_en)
 surface = get_surface(surface_id)
 start = widgets.start_inputs(guard, side, surface, chart_key=f"{PAGE}_chart")
 steps = guard.integer(side, tr(T, "steps"), "steps", DEFAULT_STEPS, 10, PLAYGROUND_MAX_STEPS)

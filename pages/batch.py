@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-import optim
 from optim.minibatch import batch_snippet, tradeoff
 from pages.lessons.batch import cached
 from pages.lessons.batch import model as M
@@ -21,6 +20,7 @@ from pages.lessons.batch.text import BATCH as T
 from pages.lib import widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.text import COMMON
+from pages.lib.text_names import dataset_name
 from surfaces import datasets
 
 PAGE = "batch"
@@ -33,7 +33,8 @@ if st.query_params.get("preset") is None:
 # --- data and batch sizes --------------------------------------------------------------------
 side.subheader(tr(T, "data"))
 dataset_id = guard.select(side, tr(T, "dataset"), "data", list(datasets.DATASET_IDS), M.DEFAULTS["data"],
-                          format_func=lambda i: datasets.get(i).title)
+                          format_func=lambda i: dataset_name(i, lang),
+                          alias=lambda i: datasets.get(i).title)
 data = datasets.get(dataset_id)
 side.caption(tr(T, f"blurb_{dataset_id}"))
 sx, sy = data.start
@@ -54,7 +55,7 @@ for i in range(n_paths):
 side.subheader(tr(T, "training"))
 epochs = guard.integer(side, tr(T, "epochs"), "epochs", M.DEFAULTS["epochs"], 1, 300)
 opt_id = guard.select(side, tr(T, "optimizer"), "opt", list(M.OPTIMIZERS), M.DEFAULTS["opt"],
-                      format_func=lambda k: optim.SPECS[k].title)
+                      format_func=widgets.optimizer_label, alias=widgets.optimizer_title_en)
 lr = guard.number(side, tr(T, "lr"), "lr", M.DEFAULTS["lr"], 1e-4, 2.0, fmt="%.4g")
 hyper = {"lr": float(lr)}
 if opt_id in ("sgd", "momentum"):

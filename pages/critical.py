@@ -67,7 +67,7 @@ side.subheader(tr(T, "surface"))
 surface_ids = [*surfaces.CATALOG, CUSTOM]
 default_surface = "lecture" if "lecture" in surfaces.CATALOG else surfaces.DEFAULT_SURFACE_ID
 surface_id = guard.select(side, tr(T, "surface"), "surface", surface_ids, default_surface,
-                          format_func=widgets.surface_label)
+                          format_func=widgets.surface_label, alias=widgets.surface_title_en)
 formula = ""
 if surface_id == CUSTOM:
     formula = guard.text(side, "f(x, y) =", "formula", "(1 - w1*w2)^2", max_chars=surfaces.MAX_LENGTH)
@@ -89,7 +89,8 @@ _apply_table_row(labels)
 _apply_map_box()
 side.subheader(tr(T, "inspector"))
 _keep_valid("pick", [AUTO, *labels], AUTO)
-pick = guard.select(side, tr(T, "pick"), "pick", [AUTO, *labels], AUTO, help=tr(T, "pick_help"))
+pick = guard.select(side, tr(T, "pick"), "pick", [AUTO, *labels], AUTO, help=tr(T, "pick_help"),
+                    format_func=lambda o: tr(T, "auto") if o == AUTO else M.point_shown(o, lang), alias=str)
 if st.session_state.get("_crit_last_pick", pick) != pick:
     st.session_state["px"] = None
     st.session_state["py"] = None
@@ -122,7 +123,8 @@ side.subheader(tr(T, "lab"))
 lab_ok = bool(saddles)
 if lab_ok:
     _keep_valid("sad", saddle_labels, saddle_labels[0])
-    sad = guard.select(side, tr(T, "saddle"), "sad", saddle_labels, saddle_labels[0])
+    sad = guard.select(side, tr(T, "saddle"), "sad", saddle_labels, saddle_labels[0],
+                       format_func=lambda o: M.point_shown(o, lang), alias=str)
     saddle = saddles[saddle_labels.index(sad)]
     H_s = escape.local_model(surface, saddle.x, saddle.y)
     auto_lr = M.auto_lab_lr(H_s.lam_max)
@@ -204,7 +206,7 @@ if not present:
     with st.expander(tr(T, "atlas_notes"), expanded=atlas.degraded):
         st.caption(tr(T, "eig_tol", tol=atlas.eig_tol, rel=EIG_TOL_REL, scale=atlas.hessian_scale))
         for note in atlas.notes:
-            st.caption(note)
+            st.caption(M.note_text(note, lang))
 
 # --- saddle-escape lab -----------------------------------------------------------------------
 st.markdown(f"### {tr(T, 'lab')}")
@@ -234,7 +236,7 @@ else:
     with c2:
         curves = [(names[i], M.LAB_COLORS[i], dists[i], M.LAB_DASH[i]) for i in range(6)]
         st.plotly_chart(distance_figure(curves, (tr(T, "predicted"), predicted), tr(T, "dist_zero"),
-                                        tr(T, "dist_title"), present),
+                                        tr(T, "dist_title"), present, step=tr(T, "step_t")),
                         key=f"{PAGE}_dist", config={"displayModeBar": False}, theme=None)
 
     st.markdown(f"**{tr(T, 'watch')}**")

@@ -25,7 +25,7 @@ guard, present, side = widgets.page_header(PAGE, tr(T, "title"), tr(T, "intro"))
 side.subheader(tr(T, "surface"))
 surface_ids = [*surfaces.CATALOG, CUSTOM]
 surface_id = guard.select(side, tr(T, "surface"), "surface", surface_ids, surfaces.DEFAULT_SURFACE_ID,
-                          format_func=widgets.surface_label)
+                          format_func=widgets.surface_label, alias=widgets.surface_title_en)
 formula = ""
 if surface_id == CUSTOM:
     formula = guard.text(side, tr(T, "formula"), "formula", "(1 - w1*w2)^2", max_chars=surfaces.MAX_LENGTH,

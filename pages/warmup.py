@@ -26,6 +26,7 @@ from pages.lib import controls, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.runs import run_request
 from pages.lib.text import COMMON
+from pages.lib.text_names import optimizer_name, optimizer_note
 
 PAGE = PW.PAGE
 C = PW.CONTROLS
@@ -63,7 +64,7 @@ fit = guard.toggle(side, tr(T, "fit"), "fit", True)
 # --- compute -------------------------------------------------------------------------------------
 setup = PW.setup(values)
 runs = {spec.key: run_request(setup.surface_id, "", setup.request(spec)) for spec in setup.runs}
-title = optim.SPECS[values["opt"]].title
+title = optimizer_name(values["opt"], lang)
 w = setup.run("warm").schedule.warmup
 names = M.path_names(title, w, lang)
 paths = tuple(M.path_view(spec, runs[spec.key], names[spec.key]) for spec in setup.runs)
@@ -86,10 +87,10 @@ if not present:
             opt = optim.make(spec.opt_id, **dict(spec.hyper))
             if spec.opt_id not in shown:
                 shown.add(spec.opt_id)
-                st.markdown(f"**{opt.name}**")
+                st.markdown(f"**{optimizer_name(spec.opt_id, lang)}**")
                 st.latex(opt.latex)
                 note_key = f"note_{spec.opt_id}"
-                st.caption(f"{tr(T, 'rule_note')}: {tr(T, note_key) if note_key in T else opt.note}")
+                st.caption(f"{tr(T, 'rule_note')}: {tr(T, note_key) if note_key in T else optimizer_note(spec.opt_id, lang, opt.note)}")
         for spec in setup.runs:
             if spec.schedule.is_constant:
                 continue

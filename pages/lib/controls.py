@@ -13,8 +13,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import optim
 import surfaces
 from optim.request import NO_NOISE, NoiseSpec, RunRequest, ScheduleSpec
+
+from .text_names import optimizer_name, surface_name  # noqa: F401  (re-exported for the lessons' controls)
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class Control:
     A select's link value is the option's stable id, ``str(option)``, never display text, so a
     link means the same in every language and after a title is reworded. ``label(option)`` is
     the option's English title: links written before ids (schema 1) used it, and they still
-    open the same view.
+    open the same view. ``shown(option, lang)`` is the name the widget shows (default: ``label``).
     """
 
     key: str
@@ -40,6 +43,7 @@ class Control:
     hi: float | None = None
     options: tuple = ()
     label: Callable[[Any], str] = field(default=str, compare=False)
+    shown: Callable[[Any, str], str] | None = field(default=None, compare=False)  # (option, lang) -> name on screen
 
     def link_value(self, value) -> str:
         """How ``value`` is written in a link."""
@@ -109,12 +113,19 @@ def make_widget(guard, where, control: Control, label: str, **kw):
     if c.kind == "toggle":
         return guard.toggle(where, label, c.key, c.default, **kw)
     if c.kind == "select":
-        return guard.select(where, label, c.key, list(c.options), c.default, format_func=c.label, **kw)
+        shown = (lambda option: c.shown(option, guard.lang)) if c.shown else c.label
+        return guard.select(where, label, c.key, list(c.options), c.default, format_func=shown, alias=c.label, **kw)
     raise ValueError(f"unknown control kind {c.kind!r}")
 
 
 def surface_title(surface_id: str) -> str:
+    """A surface's English title (what schema-1 links wrote); on screen: :func:`surface_name`."""
     return surfaces.CATALOG[surface_id].title
+
+
+def optimizer_title(opt_id: str) -> str:
+    """An optimizer's English title (what schema-1 links wrote); on screen: :func:`optimizer_name`."""
+    return optim.SPECS[opt_id].title
 
 
 @dataclass(frozen=True)

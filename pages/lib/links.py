@@ -71,6 +71,10 @@ class LinkGuard:
             return
         st.session_state["_pending_preset"] = {"page": self.page, "params": dict(preset.params)}
 
+    @property
+    def lang(self) -> str:
+        return current_lang()
+
     # --- presets -----------------------------------------------------------------------
     def apply_preset(self, preset) -> None:
         """Put every control of this page in the preset's state, then rerun.

@@ -25,6 +25,7 @@ from .registry import PALETTE, PLAYGROUND_MAX_STEPS, demo_default
 from .runs import CUSTOM, get_surface, surface_grid
 from .text import COMMON, FIGURE, LANG_NAMES, LANGS
 from .text import PLAYGROUND as T
+from .text_names import optimizer_name, optimizer_note, param_help, param_label, schedule_name, surface_name
 
 
 def language_switch(where) -> None:
@@ -40,7 +41,23 @@ def language_switch(where) -> None:
 
 
 def surface_label(surface_id: str) -> str:
+    """A surface's name in the page's language (the typed formula: "✎ Your formula")."""
+    if surface_id == CUSTOM:
+        return "✎ " + tr(T, "custom_formula")
+    return surface_name(surface_id, current_lang())
+
+
+def surface_title_en(surface_id: str) -> str:
+    """The English title schema-1 links wrote for a surface (they still open)."""
     return "✎ Your formula" if surface_id == CUSTOM else surfaces.CATALOG[surface_id].title
+
+
+def optimizer_label(opt_id: str) -> str:
+    return optimizer_name(opt_id, current_lang())
+
+
+def optimizer_title_en(opt_id: str) -> str:
+    return optim.SPECS[opt_id].title
 
 
 def resolve_surface(surface_id: str, formula: str, where) -> tuple[str, str, Surface]:
@@ -144,8 +161,8 @@ def optimizer_slot(guard: LinkGuard, where, i: int, default_id: str) -> Slot:
     in an expander titled with the variant (known only once the select exists: a link or preset
     may have set it)."""
     opt_id = guard.select(where, tr(T, "optimizer", i=i + 1), f"o{i + 1}", list(optim.SPECS), default_id,
-                          format_func=lambda k: optim.SPECS[k].title)
-    box = where.expander(f"{i + 1} · {optim.SPECS[opt_id].title}", expanded=i == 0)
+                          format_func=optimizer_label, alias=optimizer_title_en)
+    box = where.expander(f"{i + 1} · {optimizer_label(opt_id)}", expanded=i == 0)
     hyper = {}
     for p in optim.SPECS[opt_id].params:
         value = param_widget(guard, box, f"o{i + 1}_{opt_id}_{p.name}", p, demo_default(opt_id, p))
@@ -153,8 +170,9 @@ def optimizer_slot(guard: LinkGuard, where, i: int, default_id: str) -> Slot:
             hyper[p.name] = value
     color = guard.colour(box, tr(T, "colour"), f"o{i + 1}c", PALETTE[i % len(PALETTE)])
     optimizer = optim.make(opt_id, **hyper)
-    label = f"{i + 1}·{optim.SPECS[opt_id].title}"
-    return Slot(i, opt_id, tuple(sorted(hyper.items())), color, label, optimizer.latex, optimizer.note)
+    label = f"{i + 1}·{optimizer_label(opt_id)}"
+    return Slot(i, opt_id, tuple(sorted(hyper.items())), color, label, optimizer.latex,
+                optimizer_note(opt_id, current_lang(), optimizer.note))
 
 
 def distinguish_slots(slots: list[Slot]) -> list[Slot]:
@@ -165,15 +183,17 @@ def distinguish_slots(slots: list[Slot]) -> list[Slot]:
 
 def param_widget(guard: LinkGuard, where, key: str, p, default):
     """One URL-bound widget generated from an ``optim.Param`` descriptor (None: not shown)."""
+    lang = current_lang()
+    label, help_text = param_label(p, lang), param_help(p, lang)
     if p.kind == "bool":
-        return guard.toggle(where, p.label, key, bool(default), help=p.help or None)
+        return guard.toggle(where, label, key, bool(default), help=help_text)
     if p.kind == "int":
-        return guard.integer(where, p.label, key, int(default), int(p.min), int(p.max), help=p.help or None)
+        return guard.integer(where, label, key, int(default), int(p.min), int(p.max), help=help_text)
     if p.kind == "choice":
-        return guard.select(where, p.label, key, list(p.choices), default, help=p.help or None)
+        return guard.select(where, label, key, list(p.choices), default, help=help_text)
     if p.kind == "float":
-        return guard.number(where, p.label, key, float(default), p.min, p.max, step=p.step,
-                            fmt=p.format or "%.4g", help=p.help or None)
+        return guard.number(where, label, key, float(default), p.min, p.max, step=p.step,
+                            fmt=p.format or "%.4g", help=help_text)
     return None  # e.g. int_list: the engine's run-length default is used
 
 
@@ -181,7 +201,7 @@ def schedule_inputs(guard: LinkGuard, where, steps: int) -> ScheduleSpec:
     """The schedule widgets: kind, its parameters and warm-up steps."""
     table = optim.schedules.SCHEDULES
     kind = guard.select(where, tr(T, "schedule_kind"), "sched", list(table), "constant",
-                        format_func=lambda k: table[k]["title"])
+                        format_func=lambda k: schedule_name(k, current_lang()), alias=lambda k: table[k]["title"])
     params = {}
     for p in table[kind]["params"]:
         value = param_widget(guard, where, f"sched_{kind}_{p.name}", p, p.default)
@@ -459,7 +479,7 @@ def autoplay() -> None:
         const tryPlay = (n) => {
           const doc = window.parent.document;
           const btn = [...doc.querySelectorAll('.updatemenu-button')]
-              .find(b => (b.textContent || '').includes('Play'));
+              .find(b => (b.textContent || '').includes('▶'));
           if (btn) { btn.dispatchEvent(new MouseEvent('click', {bubbles: true})); return; }
           if (n > 0) setTimeout(() => tryPlay(n - 1), 300);
         };

@@ -62,7 +62,7 @@ def background_box(page, selector: str = MAIN_CHART):
 
 
 def press_play(page, selector: str = MAIN_CHART) -> None:
-    page.locator(selector).first.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.locator(selector).first.locator("g.updatemenu-button", has_text="▶").first.click()
 
 
 RACE_CHART = "[data-testid='stMain'] .js-plotly-plot[data-race='1']"

@@ -36,7 +36,7 @@ def test_preset_play_keeps_background(streamlit_app, browser_page, index):
     assert_no_exception(page)
     before = _image(page)
     assert before and before["href"].startswith("data:image/png") and before["w"] > 100
-    page.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.locator("g.updatemenu-button", has_text="▶").first.click()
     page.wait_for_timeout(2500)
     after = _image(page)
     assert after is not None and after["w"] > 100 and after["h"] > 100, "background image vanished after Play"

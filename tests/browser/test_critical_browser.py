@@ -43,7 +43,7 @@ def test_lecture_preset_markers_and_escape_lab_play(streamlit_app, browser_page)
     assert len(race) == 1, "the escape lab's animated race is missing"
     assert race[0]["image"] and race[0]["image"]["href"].startswith("data:image/png")
 
-    play = page.locator("g.updatemenu-button", has_text="Play").first
+    play = page.locator("g.updatemenu-button", has_text="▶").first
     play.scroll_into_view_if_needed()
     play.click()
     page.wait_for_timeout(2500)

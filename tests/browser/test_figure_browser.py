@@ -47,7 +47,7 @@ def test_play_moves_heads_and_keeps_background(streamlit_app, browser_page):
     box0 = _image_box(page)
     assert box0 and box0["href"].startswith("data:image/png;base64,") and box0["w"] > 100 and box0["h"] > 100
 
-    page.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.locator("g.updatemenu-button", has_text="▶").first.click()
     page.wait_for_timeout(1500)
 
     after = plotly_state(page)
@@ -69,7 +69,7 @@ def test_pause_stops_and_slider_seeks(streamlit_app, browser_page):
     page.goto(streamlit_app(APP, query="steps=300"))
     wait_app_idle(page)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-    page.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.locator("g.updatemenu-button", has_text="▶").first.click()
     page.wait_for_timeout(500)
     page.locator("g.updatemenu-button", has_text="Pause").first.click()
     page.wait_for_timeout(300)

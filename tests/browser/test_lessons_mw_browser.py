@@ -34,7 +34,7 @@ def test_first_preset_plays_and_keeps_the_surface(streamlit_app, browser_page, p
     before = background_box(page, RACE)
     assert before and before["href"].startswith("data:image/png;base64,") and before["w"] > 100
 
-    page.locator(f"{RACE} g.updatemenu-button", has_text="Play").first.click()
+    page.locator(f"{RACE} g.updatemenu-button", has_text="▶").first.click()
     page.wait_for_timeout(2000)
 
     after = background_box(page, RACE)

@@ -34,7 +34,7 @@ def test_offline_html_plays_with_network_disabled(_browser, tmp_path):
     head = "(() => { const gd = document.querySelector('.js-plotly-plot'); const i = gd.layout.meta.animated_traces[1];" \
            " return [gd._fullData[i].x[0], gd._fullData[i].y[0]]; })()"
     before = page.evaluate(head)
-    page.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.locator("g.updatemenu-button", has_text="▶").first.click()
     page.wait_for_timeout(1500)
     after = page.evaluate(head)
     assert before != after, "the head did not move: the offline animation does not play"

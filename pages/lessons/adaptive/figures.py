@@ -19,13 +19,13 @@ def effective_lr_figure(series, threshold, h_yy, marks, labels, big):
         top = max(top, float(np.nanmax(y)) if np.isfinite(y).any() else 0.0)
         fig.add_trace(go.Scatter(x0=0, dx=1, y=y, mode="lines", name=name,
                                  line=dict(color=color, width=2.4 if big else 1.8),
-                                 hovertemplate=f"<b>{name}</b> step %{{x:d}}: η/σ_y = %{{y:.3g}}<extra></extra>"))
+                                 hovertemplate=f"<b>{name}</b> {labels[2]} %{{x:d}}: η/σ_y = %{{y:.3g}}<extra></extra>"))
     for name, color, steps_, values in marks:
         if steps_:
             fig.add_trace(go.Scatter(x=list(steps_), y=list(values), mode="markers", name=f"{name}: {labels[1]}",
                                      marker=dict(symbol="triangle-down", size=13 if big else 10, color=color,
                                                  line=dict(color="black", width=1)), showlegend=False,
-                                     hovertemplate=f"<b>{name}</b> {labels[1]} step %{{x:d}}<extra></extra>"))
+                                     hovertemplate=f"<b>{name}</b> {labels[1]} {labels[2]} %{{x:d}}<extra></extra>"))
     if np.isfinite(threshold):
         fig.add_hline(y=threshold, line=dict(color="#444", dash="dash", width=1.5),
                       annotation_text=f"{labels[0]} = {threshold:.3g}", annotation_position="top left")

@@ -139,8 +139,9 @@ def lab_race_figure(xs, ys, Z, window: tuple, log_colour: bool, paths: tuple, po
     return fig
 
 
-def distance_figure(curves, predicted, zero_note: str, title: str, big: bool):
-    """Distance from the saddle (log y) per run, with the lecture's prediction dashed."""
+def distance_figure(curves, predicted, zero_note: str, title: str, big: bool, step: str = "step t"):
+    """Distance from the saddle (log y) per run, with the lecture's prediction dashed; ``step``
+    is the x axis title in the page's language."""
     s = 1.3 if big else 1.0
     traces = []
     positives = []
@@ -150,11 +151,11 @@ def distance_figure(curves, predicted, zero_note: str, title: str, big: bool):
         positives.append(y[np.isfinite(y)])
         traces.append(go.Scatter(x=np.arange(d.size), y=y, mode="lines", name=name,
                                  line=dict(color=color, width=2.5 * s, dash=dash),
-                                 hovertemplate=f"<b>{name}</b> step %{{x}}: %{{y:.3g}}<extra></extra>"))
+                                 hovertemplate=f"<b>{name}</b> t = %{{x}}: %{{y:.3g}}<extra></extra>"))
     pname, pd = predicted
     traces.append(go.Scatter(x=np.arange(pd.size), y=pd, mode="lines", name=pname,
                              line=dict(color="#777", width=3 * s, dash="dot"),
-                             hovertemplate=f"{pname} step %{{x}}: %{{y:.3g}}<extra></extra>"))
+                             hovertemplate=f"{pname} t = %{{x}}: %{{y:.3g}}<extra></extra>"))
     allv = np.concatenate([p for p in positives if p.size] + [pd[np.isfinite(pd) & (pd > 0)]])
     lo = max(float(np.min(allv)) if allv.size else 1e-6, 1e-3 * float(pd[0]) if pd.size and pd[0] > 0 else 1e-14)
     seen = np.concatenate([p for p in positives if p.size] or [np.ones(1)])
@@ -168,7 +169,7 @@ def distance_figure(curves, predicted, zero_note: str, title: str, big: bool):
         paper_bgcolor="white", plot_bgcolor="white", title=dict(text=title, x=0, font=dict(size=round(15 * s))),
         font=dict(family=figures.FONT_FAMILY, size=round(14 * s), color="#222"),
         legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=round(13 * s))),
-        xaxis=dict(axis, title=dict(text="step t", standoff=2)),
+        xaxis=dict(axis, title=dict(text=step, standoff=2)),
         yaxis=dict(axis, type="log", range=[math.log10(lo) - 0.3, math.log10(hi) + 0.3], exponentformat="power"),
         annotations=[dict(text=zero_note, xref="paper", yref="paper", x=0.01, y=0.01, xanchor="left",
                           yanchor="bottom", showarrow=False, font=dict(size=round(12 * s), color="#000"))],

@@ -5,6 +5,7 @@ points, the escape lab's drawn paths and its "what to watch" sentences. Sentence
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -12,8 +13,8 @@ from optim import escape
 from pages.lib.figures import PathView
 from pages.lib.text import LANGS, translate
 
+from .text import ATLAS_NOTES_ZH, KIND_NAMES
 from .text import CRITICAL as T
-from .text import KIND_NAMES
 
 ESCAPE_RED = "#D55E00"
 LAB_COLORS = ("#000000", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#CC79A7")  # (a)..(f), Okabe-Ito
@@ -24,6 +25,26 @@ LAB_MARKERS = ("square", "circle", "diamond", "circle", "circle", "star")
 def kind_name(kind: str, lang: str) -> str:
     entry = KIND_NAMES.get(kind)
     return entry[LANGS.index(lang)] if entry else kind
+
+
+_SHORT_KIND_ZH = {"minimum": "极小值", "maximum": "极大值", "saddle": "鞍点", "degenerate": "退化点"}
+
+
+def point_shown(label: str, lang: str) -> str:
+    """A found point's link label (:func:`point_label`, "saddle (0, 0)") as the menu shows it."""
+    if lang != "zh":
+        return label
+    kind, _, rest = label.partition(" ")
+    return f"{_SHORT_KIND_ZH.get(kind, kind)} {rest}"
+
+
+def note_text(note: str, lang: str) -> str:
+    """One of the atlas' (English) notes in ``lang``; a note no pattern knows stays as it is."""
+    if lang == "zh":
+        for pattern, zh in ATLAS_NOTES_ZH:
+            if re.fullmatch(pattern, note):
+                return re.sub(pattern, zh, note)
+    return note
 
 
 def clean(v: float, scale: float = 1.0) -> float:

@@ -14,9 +14,10 @@ CRITICAL = {
     "surface": ("Surface", "误差曲面"),
     "inspector": ("Inspector", "检查器"),
     "pick": ("Jump to a found point", "跳到找到的点"),
+    "auto": ("auto", "自动"),
     "pick_help": (
         "'auto' = the first saddle (or the first point found). Typing x, y or dragging a box on the map overrides it.",
-        "'auto' 表示第一个鞍点（或找到的第一个点）。输入 x、y 或在图上拖框会覆盖它。",
+        "“自动”表示第一个鞍点（或找到的第一个点）。输入 x、y 或在图上拖框会覆盖它。",
     ),
     "px_help": (
         "Empty = the point chosen above. Or drag a box on the map: its centre becomes the inspected point.",
@@ -155,6 +156,7 @@ CRITICAL = {
     "path_e": ("(e) momentum from θ' + ε", "(e) 从 θ' + ε 出发的动量法"),
     "path_f": ("(f) Newton near the saddle", "(f) 鞍点附近的牛顿法"),
     "predicted": ("predicted ε(1 + η|λ₁|)ᵗ", "预测 ε(1 + η|λ₁|)ᵗ"),
+    "step_t": ("step t", "第 t 步"),
     "dist_title": ("Distance from the saddle ‖θₜ − θ'‖", "到鞍点的距离 ‖θₜ − θ'‖"),
     "dist_zero": ("(a) stays at distance 0 (below the log axis)", "(a) 距离始终为 0（在对数轴之下）"),
     "watch": ("What to notice", "看点"),
@@ -199,3 +201,35 @@ KIND_NAMES = {
     "maximum (non-isolated)": ("maxima (non-isolated)", "极大值（非孤立）"),
     "degenerate (non-isolated)": ("degenerate (non-isolated)", "退化点（非孤立）"),
 }
+
+
+# The atlas' notes (surfaces.atlas, surfaces.algebra_client: English, from the engine) in Chinese:
+# (pattern of the English note, the Chinese with the same groups). A note no pattern knows is shown
+# as it is (see model.note_text).
+ATLAS_NOTES_ZH = (
+    (r"a non-isolated set of critical points was detected numerically and reported as a curve",
+     "数值上发现了一组非孤立的 critical point，已作为曲线画出"),
+    (r"exact algebra skipped: no time allowed for it \(timeout <= 0\); Newton search used",
+     "跳过精确代数：没有给它时间（timeout <= 0）；改用牛顿法搜索"),
+    (r"not a polynomial: exact algebra does not apply; Newton search used", "不是多项式：精确代数不适用；改用牛顿法搜索"),
+    (r"more than (\d+) critical points: only the \d+ with the smallest \|grad\| are listed",
+     r"critical point 超过 \1 个：只列出 |grad| 最小的 \1 个"),
+    (r"the gradient is identically zero: every point is critical", "梯度恒为零：每个点都是 critical point"),
+    (r"algebra: (.*)", r"代数：\1"),
+    (r"Newton still found (\d+) new point\(s\) in its last pass \((\d+) x \d+ seeds(, then the time budget ran out)?\)"
+     r": the list may be incomplete", r"牛顿法在最后一轮（\2 × \2 个起点）仍找到 \1 个新点：列表可能不完整"),
+    (r"Newton found (\d+) point\(s\) the exact algebra did not: check them", r"牛顿法找到了 \1 个精确代数没有找到的点：请检查"),
+    (r"non-smooth (\w+) at \(([^)]*)\): the gradient is undefined there", r"不光滑的 \1，位于 (\2)：那里梯度没有定义"),
+    (r"index check failed: .*", "指数检验失败：找到的点的指数之和不等于窗口边界上 grad f 的环绕数：有 critical point 被漏掉"),
+    (r"exact algebra skipped: the algebra worker is busy with another page", "跳过精确代数：代数进程正忙于另一个页面"),
+    (r"exact algebra failed: the algebra worker exited while starting; Newton search used",
+     "精确代数失败：代数进程在启动时退出；改用牛顿法搜索"),
+    (r"exact algebra unavailable: the worker did not start within ([\d.]+) s; Newton search used \(the next call "
+     r"starts a new worker\)", r"精确代数不可用：代数进程在 \1 秒内没有启动；改用牛顿法搜索（下一次会启动新进程）"),
+    (r"exact algebra skipped: the algebra worker is still starting; Newton search used",
+     "跳过精确代数：代数进程仍在启动；改用牛顿法搜索"),
+    (r"exact algebra failed: the worker exited", "精确代数失败：代数进程已退出"),
+    (r"exact algebra failed: the algebra worker exited; Newton search used", "精确代数失败：代数进程已退出；改用牛顿法搜索"),
+    (r"exact algebra timed out after ([\d.]+) s; Newton search used", r"精确代数在 \1 秒后超时；改用牛顿法搜索"),
+    (r"exact algebra failed \((.*)\); Newton search used", r"精确代数失败（\1）；改用牛顿法搜索"),
+)

@@ -13,7 +13,7 @@ from typing import Any
 import surfaces
 from optim.request import CONSTANT, ScheduleSpec
 from pages.lib.claims import Claim, distance, fmt, largest_gap
-from pages.lib.controls import Control, RunSpec, Setup, surface_title
+from pages.lib.controls import Control, RunSpec, Setup, surface_name, surface_title
 from pages.lib.preset_model import Preset
 from pages.lib.registry import LESSON_MAX_STEPS
 
@@ -23,7 +23,8 @@ PAGE = "momentum"
 MAX_STEPS = LESSON_MAX_STEPS
 
 CONTROLS: dict[str, Control] = {c.key: c for c in (
-    Control("surface", "select", "two_dips", options=tuple(surfaces.CATALOG), label=surface_title),
+    Control("surface", "select", "two_dips", options=tuple(surfaces.CATALOG), label=surface_title,
+            shown=surface_name),
     Control("x0", "optional", None, -1e3, 1e3),
     Control("y0", "optional", None, -1e3, 1e3),
     Control("steps", "integer", 200, 10, MAX_STEPS),
@@ -126,7 +127,7 @@ PRESETS = [
          "在山脊上 gradient 指向回头路，但过去的 gradient 仍然推着它向前。"),
         ("Watch the arrows at step 5: the new gradient step −ηg points back towards the shallow dip, but λm, "
          "the sum of the older gradients, is longer, so the movement m still goes over the ridge.",
-         "看第 5 步的箭头：新的 gradient step −ηg 指回浅坑，但 λm（过去 gradient 的加权和）更长，"
+         "看第 5 步的箭头：新的一步 gradient −ηg 指回浅坑，但 λm（过去 gradient 的加权和）更长，"
          "所以 movement m 仍然越过山脊。"),
         {**_TWO_DIPS, "gd": "false", "t": "5"},
         claims=(

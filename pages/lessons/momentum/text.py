@@ -100,7 +100,7 @@ MOMENTUM = {
         "$-\\eta g^{t-1}$ (red) is the new movement $m^{t}$ (black), which lands on $\\theta^{t}$. Right: the same "
         "$m^{t}$ as a sum over every past gradient, $g^{i}$ weighted by $\\lambda^{t-1-i}\\eta$; the Σ bars are "
         "the sum and equal the real movement.",
-        "左：在 $\\theta^{t-1}$ 处，前一步 movement $\\lambda m^{t-1}$（蓝）加上 gradient step $-\\eta g^{t-1}$（红）"
+        "左：在 $\\theta^{t-1}$ 处，前一步 movement $\\lambda m^{t-1}$（蓝）加上这一步的 gradient 项 $-\\eta g^{t-1}$（红）"
         "就是新的 movement $m^{t}$（黑），它把参数带到 $\\theta^{t}$。右：同一个 $m^{t}$ 写成所有过去 gradient 的和，"
         "$g^{i}$ 的权重是 $\\lambda^{t-1-i}\\eta$；Σ 柱是它们的和，等于真实的 movement。",
     ),

@@ -12,11 +12,10 @@ from typing import Any
 
 import numpy as np
 
-import optim
 import surfaces
 from optim.request import CONSTANT, NoiseSpec, ScheduleSpec
 from pages.lib.claims import Claim, distance, fmt, largest_step
-from pages.lib.controls import Control, RunSpec, Setup, surface_title
+from pages.lib.controls import Control, RunSpec, Setup, optimizer_name, optimizer_title, surface_name, surface_title
 from pages.lib.preset_model import Preset
 from pages.lib.registry import LESSON_MAX_STEPS
 
@@ -25,16 +24,13 @@ MAX_STEPS = LESSON_MAX_STEPS
 OPTIMIZERS = ("rmsprop", "adam")
 
 
-def optimizer_title(opt_id: str) -> str:
-    return optim.SPECS[opt_id].title
-
-
 CONTROLS: dict[str, Control] = {c.key: c for c in (
-    Control("surface", "select", "elongated_bowl", options=tuple(surfaces.CATALOG), label=surface_title),
+    Control("surface", "select", "elongated_bowl", options=tuple(surfaces.CATALOG), label=surface_title,
+            shown=surface_name),
     Control("x0", "optional", None, -1e3, 1e3),
     Control("y0", "optional", None, -1e3, 1e3),
     Control("steps", "integer", 200, 10, MAX_STEPS),
-    Control("opt", "select", "rmsprop", options=OPTIMIZERS, label=optimizer_title),
+    Control("opt", "select", "rmsprop", options=OPTIMIZERS, label=optimizer_title, shown=optimizer_name),
     Control("lr", "number", 0.5, 1e-5, 10.0),
     Control("alpha", "number", 0.99, 0.5, 0.9999),
     Control("warmup", "integer", 40, 1, MAX_STEPS),

@@ -84,15 +84,15 @@ WARMUP = {
     "note_rmsprop": (
         "torch starts the average at 0 with no bias correction, so the first step is about 10 lr (alpha 0.99); "
         "the lecture starts sigma at |g|.",
-        "torch 从 0 开始累积平均且不做偏差修正，所以第一步约为 10 倍 lr（alpha 0.99）；课程写法让 sigma 从 |g| 开始。",
+        "torch 从 0 开始累积平均且不做偏差修正，所以第一步约为 10 倍 lr（alpha 0.99）；课程写法让 σ 从 |g| 开始。",
     ),
     "note_adam": (
         "torch's Adam: the lecture's m/sigma with both averages bias-corrected; eps after the correction.",
-        "torch 的 Adam：即课程中的 m/sigma，两个平均都做了偏差修正；eps 加在修正之后。",
+        "torch 的 Adam：即课程中的 m/σ，两个平均都做了偏差修正；eps 加在修正之后。",
     ),
     "note_rmsprop_lecture": (
         "The lecture's form: sigma starts at |g0| (first step about lr); torch starts at 0 (about 10 lr).",
-        "课程写法：sigma 从 |g0| 开始（第一步约为 lr）；torch 从 0 开始（约为 10 倍 lr）。",
+        "课程写法：σ 从 |g⁰| 开始（第一步约为 lr）；torch 从 0 开始（约为 10 倍 lr）。",
     ),
     "schedule_of": ("Schedule of “{name}”", "“{name}”的调度"),
 }

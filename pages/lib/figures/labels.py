@@ -8,11 +8,14 @@ from collections.abc import Mapping
 from .panels import PANELS
 
 # Words drawn inside the figures. Pages pass their language's table as ``labels`` (see
-# pages/lib/text.py FIGURE); missing keys fall back to these. Play/Pause stay as they are: the
-# ▶ and ❚❚ glyphs read in any language, and presenter mode's autoplay finds the button by them.
+# pages/lib/text.py FIGURE); missing keys fall back to these. Play and Pause keep their ▶ and ❚❚
+# glyphs in every language: presenter mode's autoplay and the browser tests find the button by ▶.
 FIGURE_LABELS = {
     **{key: title for key, title, _ in PANELS},
     "step_axis": "step",
+    "loss_word": "loss",
+    "play": "▶ Play",
+    "pause": "❚❚ Pause",
     "slider": "step ",
     "diverged": "diverged after step {k}",
     "loss_symlog": "loss f(θ_t), symmetric log: linear within ±{c}",

@@ -130,7 +130,7 @@ def _symlog_ticks(lo: float, hi: float, c: float, min_gap: float = 0.2, max_tick
     return [t for t, _ in kept], [tick_text(f) for _, f in kept]
 
 
-def panel_traces(paths, log_loss: bool, width: float, enc) -> tuple[list[dict], dict, dict]:
+def panel_traces(paths, log_loss: bool, width: float, enc, step: str = "step") -> tuple[list[dict], dict, dict]:
     """The panels' lines (one per path, two on the step panel: x solid, y dotted), each panel's
     y range and its axis kind: ``(traces, ranges, kinds)``, keyed by the PANELS keys."""
     traces: list[dict] = []
@@ -162,10 +162,10 @@ def panel_traces(paths, log_loss: bool, width: float, enc) -> tuple[list[dict], 
                 "type": "scatter", "x0": 0, "dx": 1, "y": enc(f4(a)), "mode": "lines",
                 "line": {"color": p.color, "width": width, "dash": dash or "solid"}, "legendgroup": p.name,
                 "name": p.name, "showlegend": False, "xaxis": f"x{ax}", "yaxis": f"y{ax}",
-                "hovertemplate": f"<b>{p.name}</b> step %{{x:d}}: %{{y:.3g}}<extra></extra>"}
+                "hovertemplate": f"<b>{p.name}</b> {step} %{{x:d}}: %{{y:.3g}}<extra></extra>"}
             if isinstance(kind, tuple):  # drawn at symlog(f); the hover shows f itself
                 trace.update(y=enc(f4(_symlog(a, kind[1]))), customdata=enc(f4(a)),
-                             hovertemplate=f"<b>{p.name}</b> step %{{x:d}}: %{{customdata:.4g}}<extra></extra>")
+                             hovertemplate=f"<b>{p.name}</b> {step} %{{x:d}}: %{{customdata:.4g}}<extra></extra>")
             traces.append(trace)
     return traces, ranges, kinds
 

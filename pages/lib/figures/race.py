@@ -114,7 +114,7 @@ def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critic
         traces.append({
             "type": "scatter", "x": enc(px), "y": enc(py), "customdata": enc(f4(p.loss)), "mode": "lines",
             "name": p.name, "legendgroup": p.name, "line": {"color": p.color, "width": st["path"], "dash": p.dash},
-            "opacity": 0.55, "hovertemplate": path_hover(p.name), "showlegend": True})
+            "opacity": 0.55, "hovertemplate": path_hover(p.name, words["step_axis"], words["loss_word"]), "showlegend": True})
         if p.status == "diverged":
             k = p.last_finite
             traces.append({
@@ -126,7 +126,9 @@ def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critic
                 "hovertemplate": f"<b>{p.name}</b> {words['diverged'].format(k=k)}<extra></extra>"})
 
     # side panels: one line per path (two on the step panel), each panel's range and axis kind
-    panel_lines, panel_ranges, axis_kinds = panel_traces(paths, log_loss, st["panel"], enc) if panels else ([], {}, {})
+    panel_lines, panel_ranges, axis_kinds = ([], {}, {})
+    if panels:
+        panel_lines, panel_ranges, axis_kinds = panel_traces(paths, log_loss, st["panel"], enc, step=words["step_axis"])
     traces += panel_lines
 
     # animated traces: trail + head per path, one cursor per panel
@@ -264,8 +266,8 @@ def _race_layout(xs, ys, layers: SurfaceLayers, window, steps, st, panels, panel
         {"type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "xanchor": "left", "y": -0.085,
          "yanchor": "top", "pad": {"t": 0, "r": 6}, "font": {"size": st["font"]}, "bgcolor": "#ffffff",
          "bordercolor": "#888",
-         "buttons": [{"label": "▶ Play", "method": "animate", "args": play_args(dur)},
-                     {"label": "❚❚ Pause", "method": "animate", "args": pause_args}]},
+         "buttons": [{"label": words["play"], "method": "animate", "args": play_args(dur)},
+                     {"label": words["pause"], "method": "animate", "args": pause_args}]},
         {"type": "buttons", "direction": "left", "showactive": True, "active": 1, "x": main_dom[1],
          "xanchor": "right", "y": -0.085, "yanchor": "top", "pad": {"t": 0}, "font": {"size": st["small"]},
          "bgcolor": "#ffffff", "bordercolor": "#888",

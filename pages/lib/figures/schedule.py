@@ -31,7 +31,7 @@ def _schedule_dict(lrs, height, big, log_y, enc, xlabel="step") -> dict:
         a = np.asarray(arr, dtype=float)
         traces.append({"type": "scatter", "x": enc(np.arange(a.size, dtype=np.float32)), "y": enc(a),
                        "mode": "lines", "name": name, "line": {"color": color, "width": st["panel"] * 1.2},
-                       "hovertemplate": f"<b>{name}</b> step %{{x:d}}: η = %{{y:.4g}}<extra></extra>"})
+                       "hovertemplate": f"<b>{name}</b> {xlabel} %{{x:d}}: η = %{{y:.4g}}<extra></extra>"})
 
     def axis():
         return {"showgrid": True, "gridcolor": "#e6e6e6", "zeroline": False, "showline": True, "linecolor": "#444",

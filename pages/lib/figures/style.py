@@ -24,7 +24,8 @@ def framed_axis(st: dict) -> dict:
             "mirror": True, "tickfont": {"size": st["small"]}}
 
 
-def path_hover(name: str) -> str:
-    # step = point index: no step array needs to be sent; customdata = loss
-    return (f"<b>{name}</b><br>step %{{pointNumber}}<br>x %{{x:.4g}}<br>y %{{y:.4g}}"
-            "<br>loss %{customdata:.4g}<extra></extra>")
+def path_hover(name: str, step: str = "step", loss: str = "loss") -> str:
+    # step = point index: no step array needs to be sent; customdata = loss. ``step``/``loss``: the
+    # page's words for them
+    return (f"<b>{name}</b><br>{step} %{{pointNumber}}<br>x %{{x:.4g}}<br>y %{{y:.4g}}"
+            f"<br>{loss} %{{customdata:.4g}}<extra></extra>")
