@@ -18,6 +18,7 @@ import re
 import numpy as np
 import pytest
 
+from optim.critical_nd import sharpness
 from pages.lessons.network import figures as F
 from pages.lessons.network import model as M
 from pages.lessons.network import presets as PN
@@ -130,6 +131,11 @@ def test_scaling_facts():
     small = runs["small"]
     assert M.log_gap(runs["scaled"], small) < M.TRACK_GAP < 0.25 < M.log_gap(runs["unscaled"], small)
     assert M.log_gap(runs["nowarm"], small) < M.TRACK_GAP  # "warm-up is not needed at this size"
+    assert 0.16 * M.initial_sharpness() < 2  # "... because eta is stable from the first step"
+    assert M.initial_sharpness() == pytest.approx(sharpness(M.MODEL, M.data_for(M.SCALING_DATA), runs["small"].snapshots[0]))
+    wide = M.run_scaling(16, 2)  # x16: the readout says it does not track, and why
+    assert M.log_gap(wide["scaled"], wide["small"]) >= M.TRACK_GAP and 0.32 * M.initial_sharpness() > 2
+    assert "does not track" in M.scaling_sentences(wide, 16, 2, "en")[-1]
     assert runs["scaled"].lr[0] == 0.0 and runs["scaled"].lr.max() == pytest.approx(0.16)
     assert runs["nowarm"].lr[0] == pytest.approx(0.16)
 

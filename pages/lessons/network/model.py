@@ -9,6 +9,7 @@ BLAS thread). Sentences take ``lang``.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from dataclasses import dataclass
@@ -339,6 +340,14 @@ def log_gap(run: TrainRun, base: TrainRun) -> float:
 TRACK_GAP = 0.15  # decades: "tracks the small-batch curve"
 
 
+@functools.cache
+def initial_sharpness() -> float:
+    """λmax of the Hessian at the scaling runs' start (``MODEL.init(0)`` on their data)."""
+    data = data_for(SCALING_DATA)
+    with single_blas_thread():
+        return sharpness(MODEL, data, MODEL.init(0))
+
+
 def scaling_sentences(runs: dict[str, TrainRun], k: int, warm_epochs: int, lang: str) -> list[str]:
     tr = tr_for(lang)
     names = scaling_names(k, warm_epochs, lang)
@@ -356,10 +365,15 @@ def scaling_sentences(runs: dict[str, TrainRun], k: int, warm_epochs: int, lang:
         ratio = runs["unscaled"].loss_per_epoch[-1] / small.loss_per_epoch[-1]
         out.append(tr(T, "ro_scaling_verdict_yes", k=int(k), ratio=f"{ratio:.1f}"))
     elif g_scaled >= TRACK_GAP:
-        out.append(tr(T, "ro_scaling_verdict_no", k=int(k)))
+        lr_big = scaling_settings(k, warm_epochs)["scaled"][1]
+        out.append(tr(T, "ro_scaling_verdict_no", k=int(k), lr=lr_big, prod=f"{lr_big * initial_sharpness():.2f}"))
     if int(warm_epochs) > 0:
-        if g_nowarm < TRACK_GAP:
-            out.append(tr(T, "ro_warm_unneeded", gap=f"{g_nowarm:.3f}", lr=scaling_settings(k, warm_epochs)["nowarm"][1]))
+        lr_big = scaling_settings(k, warm_epochs)["nowarm"][1]
+        prod = lr_big * initial_sharpness()
+        if g_nowarm < TRACK_GAP and prod < 2:
+            out.append(tr(T, "ro_warm_unneeded", gap=f"{g_nowarm:.3f}", lr=lr_big, prod=f"{prod:.2f}"))
+        elif g_nowarm < TRACK_GAP:
+            out.append(tr(T, "ro_warm_unneeded_anyway", gap=f"{g_nowarm:.3f}"))
         elif g_nowarm > g_scaled:
             out.append(tr(T, "ro_warm_needed", gap=_g(g_nowarm)))
     return out

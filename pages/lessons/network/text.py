@@ -202,13 +202,20 @@ NETWORK = {
     "ro_scaling_verdict_yes": ("With η ×{k} the large batch tracks the small-batch curve per epoch; with the same η it "
                                "lags ({ratio}× higher final loss).",
                                "η ×{k} 时，大批量按轮次跟上了小批量的曲线；η 不变时它落后（最终损失高 {ratio} 倍）。"),
-    "ro_scaling_verdict_no": ("With η ×{k} the large batch does not track the small-batch curve here.",
-                              "η ×{k} 时，大批量在这里没有跟上小批量的曲线。"),
+    "ro_scaling_verdict_no": (
+        "With η ×{k} the large batch does not track the small-batch curve here (η = {lr:g}: η·λmax at the start is "
+        "{prod}; above 2 gradient descent is unstable in the steepest direction).",
+        "η ×{k} 时，大批量在这里没有跟上小批量的曲线（η = {lr:g}：起点处 η·λmax = {prod}；超过 2 时，"
+        "梯度下降在最陡的方向上不稳定）。",
+    ),
     "ro_warm_unneeded": (
         "Warm-up is not needed at this size: without it the scaled run tracks as well ({gap} decades), because "
-        "η = {lr:g} is already stable from the start.",
-        "在这个规模下预热并不需要：不预热时缩放后的训练同样跟得上（{gap} 个数量级），因为 η = {lr:g} 从一开始就是稳定的。",
+        "η = {lr:g} is stable from the first step (η·λmax at the start = {prod} < 2).",
+        "在这个规模下预热并不需要：不预热时缩放后的训练同样跟得上（{gap} 个数量级），因为 η = {lr:g} "
+        "从第一步起就是稳定的（起点处 η·λmax = {prod} < 2）。",
     ),
+    "ro_warm_unneeded_anyway": ("Without warm-up the scaled run tracks as well here ({gap} decades).",
+                                "不预热时，缩放后的训练在这里同样跟得上（{gap} 个数量级）。"),
     "ro_warm_needed": ("Without warm-up the scaled run does worse ({gap} decades from the small-batch curve): here "
                        "warm-up is needed.", "不预热时缩放后的训练更差（与小批量曲线相差 {gap} 个数量级）：这里需要预热。"),
     # --- exports ------------------------------------------------------------------------------
