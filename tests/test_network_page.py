@@ -187,3 +187,13 @@ def test_hostile_values_fall_back_with_the_guards_message(key):
         assert any(note in i.value for i in at.info), (key, raw, [i.value for i in at.info])
         widget = at.selectbox(key=key) if control.kind == "select" else at.number_input(key=key)
         assert widget.value == control.default, (key, raw, widget.value)
+
+
+def test_changing_the_tolerance_updates_the_readout_from_the_same_survey():
+    at = classroom_run(PAGE_FILE, PRESETS["network_ratio"])
+    at.number_input(key="tol").set_value(1e-4).run()
+    assert not at.exception
+    setup, res = _view("network_ratio", tol="0.0001")
+    for sentence in M.ratio_sentences(res, 1e-4, 20, "en"):
+        assert f"- {sentence}" in _texts(at), sentence
+    assert np.median(res.ratios(1e-4)) < np.median(res.ratios(1e-6))  # the ratio depends on tau
