@@ -102,7 +102,7 @@ s_rule.latex(M.gathered(tex["sigma"]))
 eta_rule.latex(M.gathered(tex["eta"]))
 
 rule_col, name_col = st.columns([3, 2], vertical_alignment="center")  # one row: the plot stays on screen
-rule_col.latex(M.headline_latex(chosen))
+rule_col.latex(M.headline_latex(chosen, big=present))
 found, sentence = M.recognition(chosen, lang)
 if found is not None:
     name_col.success(sentence, icon=":material/verified:")

@@ -93,9 +93,12 @@ def rule(chosen: Parts, schedule: ScheduleSpec, steps: int) -> dict[str, object]
     return {"step": step, "m": m_lines, "sigma": s_lines, "eta": _lines(schedule_latex(schedule, chosen.lr, steps))}
 
 
-def headline_latex(chosen: Parts) -> str:
-    """The lecture's general rule and, under it, the rule with these pieces (two lines: fits a phone)."""
-    return r"\begin{gathered}" + GENERAL_RULE + r" \\ \longrightarrow\quad " + compose.rule_lines(chosen)[-1] + r"\end{gathered}"
+def headline_latex(chosen: Parts, big: bool = False) -> str:
+    """The lecture's general rule and, under it, the rule with these pieces (two lines: fits a phone;
+    ``big``: larger, for presenter mode)."""
+    size = r"\Large " if big else ""
+    return (r"\begin{gathered}" + size + GENERAL_RULE + r" \\ " + size + r"\longrightarrow\quad "
+            + compose.rule_lines(chosen)[-1] + r"\end{gathered}")
 
 
 # --- recognition -------------------------------------------------------------------------------
