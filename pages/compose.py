@@ -10,8 +10,6 @@ recognition, the lecture-vs-PyTorch notes and the readout from its ``model``, th
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 import optim
@@ -34,10 +32,9 @@ lang = current_lang()
 note = st.container()
 
 
-def pick(key: str, label: str, shown=None, where=side, **kw):
-    """The URL-bound widget of control ``key``; ``shown``: option -> display name in the page's language."""
-    control = C[key] if shown is None else replace(C[key], label=shown)
-    return controls.make_widget(guard, where, control, label, **kw)
+def pick(key: str, label: str, where=side, **kw):
+    """The URL-bound widget of control ``key`` (a select shows its options' names in the page's language)."""
+    return controls.make_widget(guard, where, C[key], label, **kw)
 
 
 PIECE_FORMATS = {"lam": "%.4g", "damp": "%.4g", "beta1": "%.4g", "s0": "%.4g", "alpha": "%.5g", "beta2": "%.5g",
@@ -51,11 +48,11 @@ def piece_setting(key: str, where=side):
 # --- the three parts -------------------------------------------------------------------------------
 values = {}
 side.subheader(tr(T, "parts"))
-values["m"] = pick("m", tr(T, "m"), lambda o: M.piece_name("m", o, lang))
+values["m"] = pick("m", tr(T, "m"))
 for key in PC.M_CONTROLS[values["m"]]:
     values[key] = piece_setting(key)
 m_rule = side.empty()
-values["sigma"] = pick("sigma", tr(T, "sigma"), lambda o: M.piece_name("sigma", o, lang))
+values["sigma"] = pick("sigma", tr(T, "sigma"))
 for key in PC.SIGMA_CONTROLS[values["sigma"]] + (PC.EPS_CONTROLS if values["sigma"] != "one" else ()):
     values[key] = piece_setting(key)
 s_rule = side.empty()
@@ -66,14 +63,14 @@ for key in PC.PIECE_CONTROLS:
     if key not in values:
         values[key] = piece_setting(key, rest)
 values["lr"] = pick("lr", tr(T, "lr"), fmt="%.4g")
-values["sched"] = pick("sched", tr(T, "eta"), lambda o: M.schedule_name(o, lang))
+values["sched"] = pick("sched", tr(T, "eta"))
 values["warmup"] = pick("warmup", tr(T, "warmup"), help=tr(T, "warmup_help"))
 eta_rule = side.empty()
 
 # --- the race --------------------------------------------------------------------------------------
 side.subheader(tr(T, "race"))
 for i, key in enumerate(PC.RACE_KEYS):
-    values[key] = pick(key, tr(T, "vs", i=i + 1), lambda o: M.opponent_name(o, lang), help=tr(T, "vs_help"))
+    values[key] = pick(key, tr(T, "vs", i=i + 1), help=tr(T, "vs_help"))
 values["same_sched"] = pick("same_sched", tr(T, "same_sched"), help=tr(T, "same_sched_help"))
 side.subheader(tr(T, "where"))
 values["surface"] = pick("surface", tr(T, "surface"))

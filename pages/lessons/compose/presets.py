@@ -22,11 +22,12 @@ from optim.compose import M_PIECES, SIGMA_PIECES, Parts, m_piece, parts, sigma_p
 from optim.request import COMPOSED, CONSTANT, NoiseSpec, ScheduleSpec
 from optim.schedules import SCHEDULES
 from pages.lib.claims import Claim, distance, fmt, largest_gap, largest_step
-from pages.lib.controls import Control, RunSpec, Setup, surface_title
+from pages.lib.controls import Control, RunSpec, Setup, surface_name, surface_title
 from pages.lib.preset_model import Preset
 from pages.lib.registry import LESSON_MAX_STEPS
+from pages.lib.text import LANGS
 
-from .text import OPTIMIZER_NAMES, SCHEDULE_NAMES
+from .text import COMPOSE, OPTIMIZER_NAMES, SCHEDULE_NAMES
 
 PAGE = "compose"
 MAX_STEPS = LESSON_MAX_STEPS
@@ -34,29 +35,29 @@ NONE = "none"
 RACE_KEYS = ("vs1", "vs2", "vs3")
 
 
-def m_title(piece_id: str) -> str:
-    return M_PIECES[piece_id]["en"]
+def m_title(piece_id: str, lang: str = "en") -> str:
+    return M_PIECES[piece_id]["zh" if lang == "zh" else "en"]
 
 
-def sigma_title(piece_id: str) -> str:
-    return SIGMA_PIECES[piece_id]["en"]
+def sigma_title(piece_id: str, lang: str = "en") -> str:
+    return SIGMA_PIECES[piece_id]["zh" if lang == "zh" else "en"]
 
 
-def schedule_title(kind: str) -> str:
-    return SCHEDULE_NAMES[kind][0]
+def schedule_title(kind: str, lang: str = "en") -> str:
+    return SCHEDULE_NAMES[kind][LANGS.index(lang)]
 
 
-def opponent_title(opt_id: str) -> str:
-    return "— none —" if opt_id == NONE else OPTIMIZER_NAMES[opt_id][0]
+def opponent_title(opt_id: str, lang: str = "en") -> str:
+    return (COMPOSE["none"] if opt_id == NONE else OPTIMIZER_NAMES[opt_id])[LANGS.index(lang)]
 
 
 CONTROLS: dict[str, Control] = {c.key: c for c in (
-    Control("m", "select", "grad", options=tuple(M_PIECES), label=m_title),
+    Control("m", "select", "grad", options=tuple(M_PIECES), label=m_title, shown=m_title),
     Control("lam", "number", 0.9, 0.0, 0.999),
     Control("damp", "number", 0.0, 0.0, 1.0),
     Control("beta1", "number", 0.9, 0.0, 0.999),
     Control("m_bc", "toggle", True),
-    Control("sigma", "select", "one", options=tuple(SIGMA_PIECES), label=sigma_title),
+    Control("sigma", "select", "one", options=tuple(SIGMA_PIECES), label=sigma_title, shown=sigma_title),
     Control("s0", "number", 0.0, 0.0, 10.0),
     Control("alpha", "number", 0.99, 0.5, 0.9999),
     Control("beta2", "number", 0.999, 0.5, 0.99999),
@@ -64,13 +65,13 @@ CONTROLS: dict[str, Control] = {c.key: c for c in (
     Control("eps", "optional", None, 1e-12, 1e-2),
     Control("eps_in", "toggle", False),
     Control("lr", "number", 0.05, 1e-5, 10.0),
-    Control("sched", "select", "constant", options=tuple(SCHEDULES), label=schedule_title),
+    Control("sched", "select", "constant", options=tuple(SCHEDULES), label=schedule_title, shown=schedule_title),
     Control("warmup", "integer", 0, 0, MAX_STEPS),
-    Control("vs1", "select", "gd", options=(NONE, *optim.SPECS), label=opponent_title),
-    Control("vs2", "select", NONE, options=(NONE, *optim.SPECS), label=opponent_title),
-    Control("vs3", "select", NONE, options=(NONE, *optim.SPECS), label=opponent_title),
+    Control("vs1", "select", "gd", options=(NONE, *optim.SPECS), label=opponent_title, shown=opponent_title),
+    Control("vs2", "select", NONE, options=(NONE, *optim.SPECS), label=opponent_title, shown=opponent_title),
+    Control("vs3", "select", NONE, options=(NONE, *optim.SPECS), label=opponent_title, shown=opponent_title),
     Control("same_sched", "toggle", True),
-    Control("surface", "select", "two_dips", options=tuple(surfaces.CATALOG), label=surface_title),
+    Control("surface", "select", "two_dips", options=tuple(surfaces.CATALOG), label=surface_title, shown=surface_name),
     Control("x0", "optional", None, -1e3, 1e3),
     Control("y0", "optional", None, -1e3, 1e3),
     Control("steps", "integer", 200, 10, MAX_STEPS),
