@@ -95,3 +95,22 @@ def test_junk_link_shows_a_note_not_an_exception(streamlit_app, browser_page):
     _open(page, streamlit_app, "playground", "steps=zzz&bogus=1&o1_gd_lr=1e99")
     assert_no_exception(page)
     assert "were ignored" in page.content()
+
+
+def test_a_chosen_option_is_written_into_the_link_as_its_id(streamlit_app, browser_page):
+    """Selects write the option's stable id (surface=rosenbrock), not the shown name; the link
+    means the same in Chinese, and opening it shows the same choice."""
+    page = browser_page
+    _open(page, streamlit_app, "playground", "lang=zh")
+    select = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']", has_text="误差曲面").first
+    select.click()
+    page.keyboard.type("Rosenbrock")  # the menu filters as one types (a long list is virtualised)
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('surface=rosenbrock')", timeout=30_000)
+    wait_app_idle(page, timeout=90_000)
+    assert_no_exception(page)
+    url = page.url.replace("lang=zh", "lang=en")
+    page.goto(url)
+    wait_app_idle(page, timeout=90_000)
+    expect(page.get_by_role("combobox", name="Surface")).to_have_value("Rosenbrock", timeout=30_000)
+    assert "surface=rosenbrock" in page.url
