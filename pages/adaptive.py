@@ -12,7 +12,6 @@ import dataclasses
 
 import streamlit as st
 
-import optim.request
 from pages.lessons.adaptive import cached
 from pages.lessons.adaptive import model as M
 from pages.lessons.adaptive.presets import (
@@ -27,7 +26,7 @@ from pages.lessons.adaptive.presets import (
     scene_from_values,
 )
 from pages.lessons.adaptive.text import ADAPTIVE as T
-from pages.lib import widgets
+from pages.lib import exports, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.registry import PLAYGROUND_MAX_STEPS
 from pages.lib.runs import bursts_of, get_surface, run_request, surface_grid
@@ -93,8 +92,8 @@ if not present:
             st.markdown(f"- {tr(T, key)}")
         widgets.update_rules(slots)
     with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = optim.request.snippet(surface_id=surface_id, formula="",
-                                        runs=[(slot.label, req) for slot, req in zip(slots, requests)])
+        snippet = exports.Source(surface_id=surface_id, formula="",
+                                  runs=[(slot.label, req) for slot, req in zip(slots, requests)])
         widgets.export_panel(fig, runs, [slot.label for slot in slots], snippet, key=PAGE)
     widgets.link_box()
 else:

@@ -18,14 +18,13 @@ import time
 
 import streamlit as st
 
-import optim.request
 import surfaces
 from pages.lessons.basins import cached
 from pages.lessons.basins import figures as F
 from pages.lessons.basins import model as M
 from pages.lessons.basins import presets as PB
 from pages.lessons.basins.text import BASINS as T
-from pages.lib import controls, widgets
+from pages.lib import controls, exports, widgets
 from pages.lib.figures import PathView
 from pages.lib.links import current_lang, tr
 from pages.lib.runs import run_request
@@ -156,8 +155,8 @@ if not present:
     with st.expander(tr(T, "rules"), expanded=False):
         st.markdown(tr(T, "rules_text", tol=setup.maps[0].match_tol, lam=f"{values['lam']:g}"))
     with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = optim.request.snippet(surface_id=setup.surface_id, formula="", note=tr(T, "snippet_note"),
-                                        runs=list(zip(names, requests)))
+        snippet = exports.Source(surface_id=setup.surface_id, formula="", note=tr(T, "snippet_note"),
+                                  runs=list(zip(names, requests)))
         widgets.export_panel(race, runs, names, snippet, key=PAGE)
         st.download_button(tr(T, "map_csv"), data=lambda: M.maps_csv(views, lang), file_name="descent-lab-basins.csv",
                            mime="text/csv", key=f"{PAGE}_maps_csv", icon=":material/grid_on:", on_click="ignore")

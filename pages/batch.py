@@ -111,7 +111,9 @@ if not present:
     with st.expander(tr(COMMON, "exports"), expanded=False):
         snippet = batch_snippet(dataset_id=dataset_id, opt_id=opt_id, hyper=hyper, start=start, epochs=int(epochs),
                                 batches=list(zip(names, batch_list)), seed=int(seed))
-        widgets.export_panel(fig, runs, list(names), snippet, key=PAGE)
+        widgets.export_panel(fig, runs, list(names), snippet, key=PAGE, meta={
+            "dataset": dataset_id, "optimizer": opt_id, "hyperparameters": dict(hyper), "start": list(start),
+            "epochs": int(epochs), "batch_sizes": dict(zip(names, map(int, batch_list))), "seed": int(seed)})
     widgets.link_box()
 else:
     widgets.autoplay()

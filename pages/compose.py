@@ -19,7 +19,7 @@ from pages.lessons.compose import cached
 from pages.lessons.compose import model as M
 from pages.lessons.compose import presets as PC
 from pages.lessons.compose.text import COMPOSE as T
-from pages.lib import controls, widgets
+from pages.lib import controls, exports, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.runs import run_request, surface_grid
 from pages.lib.text import COMMON
@@ -133,8 +133,8 @@ if not present:
                         "</span>", unsafe_allow_html=True)
             st.latex(opt.latex)
     with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = optim.request.snippet(surface_id=setup.surface_id, formula="",
-                                        runs=[(names[spec.key], setup.request(spec)) for spec in setup.runs])
+        snippet = exports.Source(surface_id=setup.surface_id, formula="",
+                                  runs=[(names[spec.key], setup.request(spec)) for spec in setup.runs])
         widgets.export_panel(fig, [runs[spec.key] for spec in setup.runs], [names[spec.key] for spec in setup.runs],
                              snippet, key=PAGE)
     widgets.link_box()

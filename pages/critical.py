@@ -12,14 +12,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-import optim.request
 import surfaces
 from optim import escape
 from pages.lessons.critical import cached
 from pages.lessons.critical import model as M
 from pages.lessons.critical.figures import distance_figure
 from pages.lessons.critical.text import CRITICAL as T
-from pages.lib import widgets
+from pages.lib import exports, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.runs import CUSTOM, run_request
 from pages.lib.text import COMMON, PLAYGROUND
@@ -244,7 +243,7 @@ else:
                                                                phi, span, lab_steps, lang)))
     if not present:
         with st.expander(tr(COMMON, "exports"), expanded=False):
-            snippet = optim.request.snippet(
+            snippet = exports.Source(
                 surface_id=surface_id, formula=formula, note=tr(T, "snippet_note", x=float(saddle.x), y=float(saddle.y)),
                 runs=list(zip(names, lab_requests)))
             widgets.export_panel(race, list(lab_runs), names, snippet, key=PAGE)

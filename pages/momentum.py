@@ -19,7 +19,7 @@ from pages.lessons.momentum import cached
 from pages.lessons.momentum import model as M
 from pages.lessons.momentum import presets as PM
 from pages.lessons.momentum.text import MOMENTUM as T
-from pages.lib import controls, widgets
+from pages.lib import controls, exports, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.runs import run_request
 from pages.lib.text import COMMON
@@ -102,8 +102,8 @@ if not present:
         st.markdown(f"**{tr(T, 'schedule_rule')}**")
         st.latex(sched.latex)
     with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = optim.request.snippet(surface_id=setup.surface_id, formula="",
-                                        runs=[(names[spec.key], setup.request(spec)) for spec in setup.runs])
+        snippet = exports.Source(surface_id=setup.surface_id, formula="",
+                                  runs=[(names[spec.key], setup.request(spec)) for spec in setup.runs])
         widgets.export_panel(fig, [runs[spec.key] for spec in setup.runs], [names[spec.key] for spec in setup.runs],
                              snippet, key=PAGE)
     widgets.link_box()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-import optim
-import optim.request
 import surfaces
 from optim.request import RunRequest
-from pages.lib import widgets
+from pages.lib import exports, widgets
 from pages.lib.links import tr
 from pages.lib.registry import PLAYGROUND_MAX_STEPS
 from pages.lib.runs import CUSTOM, run_request, surface_grid
@@ -79,8 +77,8 @@ if not present:
     with st.expander(tr(T, "derivatives"), expanded=False):
         widgets.derivatives(surface)
     with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = optim.request.snippet(surface_id=surface_id, formula=formula,
-                                        runs=[(slot.label, req) for slot, req in zip(slots, requests)])
+        snippet = exports.Source(surface_id=surface_id, formula=formula,
+                                  runs=[(slot.label, req) for slot, req in zip(slots, requests)])
         widgets.export_panel(fig, runs, [s.label for s in slots], snippet, key=PAGE)
     widgets.link_box()
 else:

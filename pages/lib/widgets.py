@@ -442,23 +442,14 @@ def show_watch(views) -> None:
     _write_watch(where, text)
 
 
-def export_panel(fig, runs, names, snippet: str, *, key: str) -> None:
-    """Downloads of the current view: offline HTML animation, CSV and JSON of every per-step
-    quantity, and a Python snippet that reproduces the runs with ``surfaces`` and ``optim``."""
-    from optim import export
+def export_panel(fig, runs, names, snippet, *, key: str, meta=None) -> None:
+    """Downloads of the current view (offline HTML, CSV and JSON of every per-step quantity, with
+    metadata and dated file names) and "copy as Python": ``snippet`` is a
+    :class:`pages.lib.exports.Source` (a standalone NumPy script, a PyTorch script and the repo
+    snippet) or the repo snippet's text. ``key``: the page's url path. See :mod:`pages.lib.exports`."""
+    from .exports import render_panel
 
-    st.caption(tr(COMMON, "exports_help"))
-    cols = st.columns(3)
-    cols[0].download_button(tr(COMMON, "export_html"), data=lambda: offline_html(fig), file_name="descent-lab.html",
-                            mime="text/html", key=f"{key}_html", icon=":material/movie:", on_click="ignore")
-    cols[1].download_button(tr(COMMON, "export_csv"), data=lambda: export.to_csv(runs, names),
-                            file_name="descent-lab-paths.csv", mime="text/csv", key=f"{key}_csv",
-                            icon=":material/table:", on_click="ignore")
-    cols[2].download_button(tr(COMMON, "export_json"), data=lambda: export.to_json(runs, names),
-                            file_name="descent-lab-paths.json", mime="application/json", key=f"{key}_json",
-                            icon=":material/data_object:", on_click="ignore")
-    st.caption(tr(COMMON, "copy_python"))
-    st.code(snippet, language="python")
+    render_panel(fig, runs, names, snippet, key=key, extra_meta=meta)
 
 
 def offline_html(fig) -> str:
@@ -471,7 +462,8 @@ def offline_html(fig) -> str:
 
 
 def autoplay() -> None:
-    """Presenter mode: press the chart's Play button once it is drawn (no Python API for it).
+    """Presenter mode: press the chart's Play button once it is drawn (no Python API for it), and
+    bring the animated chart on screen (on the critical page it is far down the page).
     st.iframe runs the script in a same-origin frame (the v1 components html call is deprecated; st.html
     does not run scripts); 1 px high, since the frame shows nothing."""
     st.iframe(
@@ -480,7 +472,14 @@ def autoplay() -> None:
           const doc = window.parent.document;
           const btn = [...doc.querySelectorAll('.updatemenu-button')]
               .find(b => (b.textContent || '').includes('▶'));
-          if (btn) { btn.dispatchEvent(new MouseEvent('click', {bubbles: true})); return; }
+          if (btn) {
+            const gd = btn.closest('.js-plotly-plot');
+            if (gd && gd.getBoundingClientRect().bottom > window.parent.innerHeight + 2) {
+              gd.scrollIntoView({block: 'end', behavior: 'instant'});
+            }
+            btn.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+            return;
+          }
           if (n > 0) setTimeout(() => tryPlay(n - 1), 300);
         };
         tryPlay(60);
@@ -489,13 +488,83 @@ def autoplay() -> None:
     )
 
 
+# The race figure's layout follows the width the page gives it (issue 11). A figure cannot see the
+# viewport, so the race figure carries its phone layout in layout.meta.narrow (see
+# pages.lib.figures.race.narrow_variant); this script, installed once per browser tab, applies it
+# with Plotly.update whenever the chart is narrower than meta.narrow.max_width (and puts the wide
+# layout back when it is wider again), and in presenter mode (meta.fit) grows the chart to the
+# viewport's height. It re-checks after every Streamlit rerun (a new figure replaces the layout).
+_LAYOUT_SCRIPT = """<script>
+(() => {
+  if (window.__descentLayout) return;
+  window.__descentLayout = true;
+  const get = (obj, path) => path.replace(/\\[(\\d+)\\]/g, '.$1').split('.')
+      .reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  const copy = (v) => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
+  const check = () => {
+    document.querySelectorAll('.js-plotly-plot').forEach((gd) => {
+      const meta = gd.layout && gd.layout.meta;
+      if (!meta || !gd._fullLayout || !(meta.narrow || meta.fit)) return;
+      const Plotly = window.Plotly;
+      const width = gd.clientWidth;
+      if (!Plotly || !width) return;
+      const spec = meta.narrow;
+      const narrow = !!spec && width < spec.max_width;
+      const fitH = meta.fit && !narrow ? Math.round(window.innerHeight - 8) : 0;
+      const state = narrow ? 'narrow' : ('wide' + fitH);
+      if (gd.layout.__descentState === state) return;
+      if (!gd.layout.__descentWide) {  // the figure's own values, to go back to
+        const wide = {layout: {height: gd.layout.height}, colorbar: {}};
+        if (spec) {
+          for (const k in spec.layout) wide.layout[k] = copy(get(gd.layout, k));
+          for (const k in spec.colorbar) wide.colorbar[k] = copy(get(gd.data[0], k));
+        }
+        gd.layout.__descentWide = wide;
+      }
+      const wide = gd.layout.__descentWide;
+      const lay = Object.assign({}, narrow ? spec.layout : wide.layout);
+      if (!narrow && fitH > wide.layout.height) lay.height = fitH;
+      const bar = spec ? (narrow ? spec.colorbar : wide.colorbar) : {};
+      const data = {};
+      for (const k in bar) data[k] = [bar[k]];
+      gd.layout.__descentState = state;
+      Plotly.update(gd, data, lay, [0]);
+    });
+  };
+  setInterval(check, 400);
+  window.addEventListener('resize', check);
+})();
+</script>"""
+
+
+def layout_script() -> None:
+    """Install the page's layout script (see ``_LAYOUT_SCRIPT``)."""
+    st.html(_LAYOUT_SCRIPT, unsafe_allow_javascript=True)
+
+
+def page_style() -> None:
+    """Every page: less empty space above the content (the top navigation bar names the page), and on
+    a phone narrow side padding so the chart gets the width (issue 11)."""
+    st.markdown(
+        """<style>
+        .block-container {padding-top: 3.6rem !important;}
+        @media (max-width: 640px) {
+          .block-container {padding-left: 0.4rem !important; padding-right: 0.4rem !important;}
+        }
+        </style>""",
+        unsafe_allow_html=True,
+    )
+
+
 def presenter_style() -> None:
-    """Presenter mode: no sidebar, no top bar, larger text (the figure enlarges itself)."""
+    """Presenter mode: no sidebar, no top bar, larger text (the figure enlarges itself); formulas
+    (KaTeX, in st.latex and in prose) grow with the prose."""
     st.markdown(
         """<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header {display: none !important;}
         .block-container {padding-top: 1rem !important; max-width: 100% !important;}
         .stMarkdown p, .stAlert p {font-size: 1.45rem !important;}
+        [data-testid="stLatex"] .katex, .stMarkdown .katex-display .katex {font-size: 1.75rem !important;}
         </style>""",
         unsafe_allow_html=True,
     )
@@ -514,6 +583,8 @@ def page_header(page: str, title: str, intro: str | None = None):
     run_through_app()
     present = presenter_mode()
     guard = LinkGuard(page)
+    page_style()
+    layout_script()
     if present:
         presenter_style()
     side = st.sidebar
