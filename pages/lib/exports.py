@@ -196,15 +196,14 @@ def with_legend(fig) -> dict:
     spec = fig.to_dict() if hasattr(fig, "to_dict") else dict(fig)
     layout = dict(spec.get("layout") or {})
     if layout.get("showlegend") is False:
-        named = [t for t in spec.get("data", ()) if t.get("showlegend") and t.get("name")]
-        rows = max(1, math.ceil(len(named) / 2))
-        margin = dict(layout.get("margin") or {})
-        extra = 28 * rows + 20
-        margin["t"] = int(margin.get("t") or 10) + extra
-        layout.update(showlegend=True, margin=margin, height=int(layout.get("height") or 560) + extra,
-                      legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
-                              "bgcolor": "rgba(255,255,255,0.9)", "itemsizing": "constant", "entrywidth": 0.5,
-                              "entrywidthmode": "fraction"})
+        # A column at the left, in the room the equal-aspect map leaves beside it; the map's axis
+        # domain starts after it so the two never overlap.
+        xaxis = dict(layout.get("xaxis") or {})
+        lo, hi = (xaxis.get("domain") or [0.0, 1.0])[:2]
+        xaxis["domain"] = [max(float(lo), 0.45), float(hi)]
+        layout.update(showlegend=True, xaxis=xaxis,
+                      legend={"orientation": "v", "x": 0.0, "xanchor": "left", "y": 1.0, "yanchor": "top",
+                              "bgcolor": "rgba(255,255,255,0.9)", "itemsizing": "constant"})
     return {**spec, "layout": layout}
 
 
