@@ -39,6 +39,9 @@ CASES = {
     "critical": {},
     "momentum": {"preset": presets_for("momentum")[0].id},
     "warmup": {"preset": presets_for("warmup")[0].id},
+    "adaptive": {"preset": presets_for("adaptive")[0].id},
+    "basins": {"preset": presets_for("basins")[0].id},
+    "compose": {"preset": presets_for("compose")[-1].id},  # parts that ARE a named optimizer: written out
 }
 
 
@@ -58,3 +61,17 @@ def test_the_pages_numpy_script_runs_without_the_repo_and_matches_its_csv(page, 
     ast.parse(torch_script)
     assert "torch.optim." in torch_script or "run_tensor(update" in torch_script
     assert f"/{page}?" in numpy_script  # the link that reproduces the view, in the docstring
+
+
+def test_a_new_combination_of_parts_shows_why_and_keeps_the_repo_snippet():
+    at = _page("compose", {"m": "momentum", "sigma": "adam"})  # heavy ball with Adam's sigma: no name
+    codes = [c.value for c in at.code]
+    assert not any("standalone NumPy script" in c for c in codes)
+    assert any("optim.compose.build" in c for c in codes)
+    assert any("No standalone script" in c.value for c in at.caption)
+
+
+def test_the_batch_page_keeps_its_snippet_and_exports_metadata_of_its_training():
+    at = _page("batch", {})
+    assert any("simulate_minibatch" in c.value for c in at.code)
+    assert not any("standalone NumPy script" in c.value for c in at.code)
