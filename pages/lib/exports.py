@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import json
 import math
 import pathlib
 import subprocess
@@ -25,11 +26,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+import plotly.io as pio
+import streamlit as st
+
 import optim
-from optim import standalone
+from optim import export, standalone
 from optim.request import COMPOSED, RunRequest
 
+from .links import current_lang, tr
+from .presets import PRESETS
 from .registry import SCHEMA_VERSION
+from .runs import get_surface
+from .text import COMMON, LANGS
 
 APP_NAME = "descent-lab"
 APP_VERSION = "2026.12"  # used when git is not there (a copy without .git, a container)
@@ -113,8 +121,6 @@ class Source:
         object.__setattr__(self, "runs", tuple((str(n), r) for n, r in self.runs))
 
     def surface(self):
-        from .runs import get_surface
-
         return get_surface(self.surface_id or "custom", self.formula)
 
     def snippet(self) -> str:
@@ -184,8 +190,6 @@ def _jsonable(v):
 def csv_header(meta: Mapping) -> str:
     """The metadata as ``# key: value`` lines (JSON values) above the CSV's header row
     (``pandas.read_csv(path, comment="#")`` skips them)."""
-    import json
-
     lines = [f"# {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
     return "\n".join(lines) + "\n"
 
@@ -207,11 +211,16 @@ def with_legend(fig) -> dict:
     return {**spec, "layout": layout}
 
 
+def offline_html(fig) -> str:
+    """A standalone page with plotly.js embedded: plays with no network."""
+    spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
+    return pio.to_html(spec, include_plotlyjs=True, full_html=True, validate=False,
+                       config={"displaylogo": False}, auto_play=False)
+
+
 # --- the panel (Streamlit) -----------------------------------------------------------------
 def _view() -> tuple[str | None, dict, str]:
     """(preset id named in the link, the query parameters, the app's base URL or "")."""
-    import streamlit as st
-
     params = st.query_params.to_dict()
     url = (getattr(st.context, "url", "") or "").split("?")[0]
     return params.get("preset") or None, params, url
@@ -222,15 +231,6 @@ def render_panel(fig, runs, names, snippet, *, key: str, extra_meta: Mapping | N
     "copy as Python" as a standalone NumPy script, a PyTorch script and the repo snippet.
     ``snippet``: a :class:`Source` (pages with run requests) or the repo snippet text (pages whose
     runs are not requests, e.g. the batch page's mini-batch training: then only that form)."""
-    import streamlit as st
-
-    from optim import export
-
-    from .links import current_lang, tr
-    from .presets import PRESETS
-    from .text import COMMON, LANGS
-    from .widgets import offline_html
-
     lang = LANGS.index(current_lang())
     source = snippet if isinstance(snippet, Source) else None
     page = key
