@@ -101,11 +101,7 @@ if not present:
         sched = setup.runs[0].schedule.build(lr, setup.steps)
         st.markdown(f"**{tr(T, 'schedule_rule')}**")
         st.latex(sched.latex)
-    with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = exports.Source(surface_id=setup.surface_id, formula="",
-                                  runs=[(names[spec.key], setup.request(spec)) for spec in setup.runs])
-        widgets.export_panel(fig, [runs[spec.key] for spec in setup.runs], [names[spec.key] for spec in setup.runs],
-                             snippet, key=PAGE)
+    exports.setup_exports(fig, setup, runs, names, key=PAGE)
     widgets.link_box()
 else:
     widgets.autoplay()

@@ -98,11 +98,7 @@ if not present:
             st.markdown(f"<span style='color:{spec.color};font-weight:700'>{tr(T, 'schedule_of', name=names[spec.key])}"
                         "</span>", unsafe_allow_html=True)
             st.latex(sched.latex)
-    with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = exports.Source(surface_id=setup.surface_id, formula="",
-                                  runs=[(names[spec.key], setup.request(spec)) for spec in setup.runs])
-        widgets.export_panel(fig, [runs[spec.key] for spec in setup.runs], [names[spec.key] for spec in setup.runs],
-                             snippet, key=PAGE)
+    exports.setup_exports(fig, setup, runs, names, key=PAGE)
     widgets.link_box()
 else:
     widgets.autoplay()

@@ -296,3 +296,13 @@ def render_panel(fig, runs, names, snippet, *, key: str, extra_meta: Mapping | N
 __all__ = ["APP_VERSION", "TEXT", "Source", "app_version", "csv_header", "file_name", "link_of", "metadata",
            "render_panel", "request_meta", "with_legend"]
 
+
+def setup_exports(fig, setup, runs: Mapping, names: Mapping, *, key: str) -> None:
+    """The "Export" expander of a lesson whose runs are a :class:`pages.lib.controls.Setup`
+    (``runs``/``names``: by run key, in the setup's order)."""
+    with st.expander(tr(COMMON, "exports"), expanded=False):
+        source = Source(surface_id=setup.surface_id, formula="",
+                        runs=[(names[spec.key], setup.request(spec)) for spec in setup.runs])
+        render_panel(fig, [runs[spec.key] for spec in setup.runs], [names[spec.key] for spec in setup.runs],
+                     source, key=key)
+
