@@ -401,17 +401,45 @@ def test_spec_is_deterministic_and_not_aliased_to_cache(himmelblau):
     assert json.dumps(b) == a_json  # ... does not reach the next spec
 
 
-def test_the_slider_gets_its_own_row_when_the_figure_stands_alone(himmelblau):
-    """Beside the panels, Play/Pause, the slider and the speed buttons share one row; alone
-    (the critical-points lab, in a narrow column) the speed buttons covered the slider."""
+def test_the_slider_has_a_row_of_its_own_under_the_buttons(himmelblau):
+    """Issue 11: the speed buttons covered the slider's right end and the x axis title sat under
+    them. Now, with or without the panels: Play/Pause and the speeds on one row under the axis
+    title, the slider alone on the row below, across the map's width, and the bottom margin
+    holds both rows."""
     _, xs, ys, Z = himmelblau
     path = [_line_path(50)]
-    wide = F.race_figure_spec(xs, ys, Z, path, log_scale=True)["layout"]
-    alone = F.race_figure_spec(xs, ys, Z, path, log_scale=True, panels=False)["layout"]
-    buttons_y = wide["updatemenus"][0]["y"]
-    assert alone["updatemenus"][0]["y"] == buttons_y
-    assert wide["sliders"][0]["y"] > buttons_y - 0.05 and wide["sliders"][0]["x"] > 0.2  # same row, right of Play
-    s = alone["sliders"][0]
-    assert s["x"] == 0 and s["y"] < buttons_y - 0.1  # its own row, below the buttons
-    assert s["len"] == pytest.approx(0.90)  # the whole width of the plot
-    assert alone["margin"]["b"] > wide["margin"]["b"]  # and room for that row
+    for panels, width in ((True, 0.60), (False, 0.90)):
+        lay = F.race_figure_spec(xs, ys, Z, path, log_scale=True, panels=panels)["layout"]
+        play, speeds = lay["updatemenus"]
+        s = lay["sliders"][0]
+        assert play["y"] == speeds["y"] < 0 and s["y"] < play["y"]
+        assert s["x"] == 0 and s["len"] == pytest.approx(width)
+        assert speeds["x"] == pytest.approx(width) and speeds["xanchor"] == "right"
+        plot_h = lay["height"] - lay["margin"]["t"] - lay["margin"]["b"]
+        assert -play["y"] * plot_h >= 45  # below the tick labels and the axis title (px)
+        assert lay["margin"]["b"] >= -s["y"] * plot_h + 50  # the slider's label and rail fit
+
+
+def test_the_race_figure_carries_its_phone_layout(himmelblau):
+    """Issue 11: on a phone (a chart narrower than meta.narrow.max_width) the page's script applies
+    meta.narrow: the map across the width, the controls in rows of their own with >= 40 px buttons,
+    the side panels stacked full width below, all inside the figure and not overlapping."""
+    _, xs, ys, Z = himmelblau
+    lay = F.race_figure_spec(xs, ys, Z, demo_paths(himmelblau[0], 60, 2), log_scale=True)["layout"]
+    narrow = lay["meta"]["narrow"]
+    upd = narrow["layout"]
+    assert narrow["max_width"] >= 500 and narrow["colorbar"] == {"marker.showscale": False}
+    assert upd["xaxis.domain"] == [0, 1]
+    assert upd["updatemenus[0].font.size"] * 1.3 + 3 >= 40  # plotly.js: max(1.3 font, 30) + 3 px
+    map_lo = upd["yaxis.domain"][0]
+    rows = [upd["updatemenus[0].y"], upd["updatemenus[1].y"], upd["sliders[0].y"]]
+    assert map_lo > rows[0] > rows[1] > rows[2] > 0  # under the map, one below the other
+    panels = [upd[f"yaxis{k}.domain"] for k in (2, 3, 4, 5)]
+    assert all(upd[f"xaxis{k}.domain"] == [0, 1] for k in (2, 3, 4, 5))
+    assert panels[0][1] < rows[2] and all(a[0] > b[1] for a, b in zip(panels, panels[1:]))
+    assert panels[-1][0] > 0 and upd["height"] > lay["height"]
+    assert narrow["plot_h"] + 40 + 18 == upd["height"]  # plot + margins + the legend's first rows
+    alone = F.race_figure_spec(xs, ys, Z, [_line_path(50)], log_scale=True, panels=False)["layout"]
+    a = alone["meta"]["narrow"]["layout"]  # no panels: the map and the controls' rows only
+    assert a["xaxis.domain"] == [0, 1] and a["updatemenus[1].y"] < a["updatemenus[0].y"] < a["yaxis.domain"][0]
+    assert not any(k.startswith("yaxis2") for k in a)

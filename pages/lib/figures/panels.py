@@ -201,7 +201,13 @@ def panel_axes(layout: dict, steps, ranges: dict, kinds: dict, domain, top: floa
                                 "title": {"text": words["step_axis"], "standoff": 2} if r == n - 1 else {"standoff": 2}}
         layout[f"yaxis{ax}"] = {**framed_axis(st), "domain": [y_lo, y_hi], "anchor": f"x{ax}",
                                 "range": list(ranges[key]), "type": "log" if log_ax else "linear",
-                                "nticks": 4, "exponentformat": "power" if log_ax else "B"}
+                                "nticks": 3, "exponentformat": "power" if log_ax else "B"}
+        decades = ranges[key][1] - ranges[key][0]
+        if log_ax and decades >= 1.0:
+            # powers of ten only, at most about three (a panel is ~100 px high): plotly.js's own log
+            # ticks label 2, 3, ..., 9 between decades, which pile on each other (issue 11)
+            layout[f"yaxis{ax}"].update(dtick=max(1, math.ceil(decades / 2.5)), nticks=None)
+            del layout[f"yaxis{ax}"]["nticks"]
         panel_title = words[key]
         if isinstance(kind, tuple):  # symmetric log: ticks at 0 and +-10**k, labelled with f itself
             tv, tt = _symlog_ticks(*ranges[key], kind[1])

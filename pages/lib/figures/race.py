@@ -167,6 +167,7 @@ def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critic
     if notes:  # what the figure cannot show by itself, in the page's language, in a corner of the map
         layout.setdefault("annotations", []).append(
             note_annotation(notes, paths, edges, (xmin, xmax, ymin, ymax), st["small"]))
+    layout["meta"]["narrow"] = narrow_variant(layout, st, (xmin, xmax, ymin, ymax))
     edge_heads = [layout["meta"]["head_traces"][i] for i, e in enumerate(edges) if e is not None]
     if edge_heads:
         layout["meta"]["edge_traces"] = edge_heads
@@ -224,14 +225,18 @@ def _race_layout(xs, ys, layers: SurfaceLayers, window, steps, st, panels, panel
 
     aspect = (xmax - xmin) / (ymax - ymin) if ymax > ymin else 1.0
     equal = 0.4 <= aspect <= 2.5  # equal aspect only where it does not waste most of the plot
+    if big_screen_fit(st):  # presenter mode: the hero of a 1366x768 projector, scrolled fully on screen
+        height = max(height, PRESENTER_HEIGHT)
     layout = {
         "template": template(),
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 40 if title is None else 70, "b": 105 if panels else 165},
+        "margin": {"l": 60, "r": 34, "t": 40 if title is None else 70, "b": 150},
         "paper_bgcolor": "white", "plot_bgcolor": "#f2f2f2",
         "font": {"family": FONT_FAMILY, "size": st["font"], "color": "#222"},
         "hoverlabel": {"font": {"size": st["small"]}},
         "hovermode": "closest",
+        # the toolbar stands at the right edge, not over the legend's first row (issue 11)
+        "modebar": {"orientation": "v", "bgcolor": "rgba(255,255,255,0.7)"},
         "showlegend": True,
         "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
                    "font": {"size": st["font"]}, "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant"},
@@ -262,31 +267,120 @@ def _race_layout(xs, ys, layers: SurfaceLayers, window, steps, st, panels, panel
 
     pause_args = [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
                            "transition": {"duration": 0}}]
+    # Controls in rows of their own under the map (issue 11): the x tick labels and axis title,
+    # then Play/Pause (left) and the speeds (right, at the map's right edge), then the slider
+    # across the map's width. Nothing shares a row with the slider, so no button covers it and
+    # the axis title never sits under a button. Rows are placed in pixels below the map
+    # (paper y = -pixels / plot-area height).
+    rows = _control_rows(st, panels)
+    layout["margin"]["b"] = rows["bottom"]
+    plot_h = max(height - layout["margin"]["t"] - rows["bottom"], 1)
     layout["updatemenus"] = [
-        {"type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "xanchor": "left", "y": -0.085,
-         "yanchor": "top", "pad": {"t": 0, "r": 6}, "font": {"size": st["font"]}, "bgcolor": "#ffffff",
-         "bordercolor": "#888",
+        {"type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "xanchor": "left",
+         "y": round(-rows["buttons"] / plot_h, 4), "yanchor": "top", "pad": {"t": 0, "r": 6},
+         "font": {"size": st["font"]}, "bgcolor": "#ffffff", "bordercolor": "#888",
          "buttons": [{"label": words["play"], "method": "animate", "args": play_args(dur)},
                      {"label": words["pause"], "method": "animate", "args": pause_args}]},
         {"type": "buttons", "direction": "left", "showactive": True, "active": 1, "x": main_dom[1],
-         "xanchor": "right", "y": -0.085, "yanchor": "top", "pad": {"t": 0}, "font": {"size": st["small"]},
-         "bgcolor": "#ffffff", "bordercolor": "#888",
+         "xanchor": "right", "y": round(-rows["buttons"] / plot_h, 4), "yanchor": "top", "pad": {"t": 0},
+         "font": {"size": st["font"]}, "bgcolor": "#ffffff", "bordercolor": "#888",
          "buttons": [{"label": f"{sp:g}×", "method": "animate", "args": play_args(int(round(dur / sp)))}
                      for sp in SPEEDS]},
     ]
     slider_steps = [{"label": str(int(s)), "method": "animate",
                      "args": [[str(int(s))], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
                                               "transition": {"duration": 0}}]} for s in steps]
-    # Beside the panels the figure is wide enough for Play/Pause, the slider and the speeds on one
-    # row; alone (panels=False) it usually sits in a narrow column, where the speed buttons
-    # would cover the slider: there the slider gets its own row under the buttons.
-    one_row = panels
     layout["sliders"] = [{
-        "active": 0, "steps": slider_steps, "x": 0.22 if one_row else 0.0,
-        "len": main_dom[1] - 0.22 - 0.12 if one_row else main_dom[1], "xanchor": "left",
-        "y": -0.07 if one_row else -0.2, "yanchor": "top", "pad": {"t": 0, "b": 0}, "ticklen": 0, "minorticklen": 0, "tickwidth": 0,
+        "active": 0, "steps": slider_steps, "x": 0.0, "len": main_dom[1], "xanchor": "left",
+        "y": round(-rows["slider"] / plot_h, 4), "yanchor": "top", "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
+        "ticklen": 0, "minorticklen": 0, "tickwidth": 0,
         "font": {"color": "rgba(0,0,0,0)", "size": 8},  # one label per frame would be unreadable: hide them
-        "currentvalue": {"prefix": words["slider"], "visible": True, "xanchor": "left",
+        "currentvalue": {"prefix": words["slider"], "visible": True, "xanchor": "left", "offset": 4,
                          "font": {"size": st["font"], "color": "#222"}},
         "transition": {"duration": 0}, "bgcolor": "#ddd", "activebgcolor": "#0072B2", "bordercolor": "#888"}]
+    layout["meta"]["rows"] = {"buttons": rows["buttons"], "slider": rows["slider"]}  # px under the map
+    if big_screen_fit(st):
+        layout["meta"]["fit"] = True  # presenter mode: the page's script scrolls it fully on screen
     return layout
+
+
+def big_screen_fit(st: dict) -> bool:
+    """Presenter mode (the big style): the figure may grow to the viewport's height."""
+    return st["font"] > 15
+
+
+def _control_rows(st: dict, panels: bool) -> dict:
+    """Pixel offsets below the map of the rows under it: ``buttons`` (top of Play/Pause and the
+    speeds, under the x tick labels and axis title), ``slider`` (top of the slider's label) and
+    ``bottom`` (the bottom margin that holds them)."""
+    tick_h = round(st["small"] * 1.3 + 8)
+    title_h = round(st["font"] * 1.3 + 4)
+    buttons = tick_h + title_h + 6
+    button_h = round(st["font"] * 1.3 + 14)
+    slider = buttons + button_h + 8
+    return {"buttons": buttons, "slider": slider, "bottom": slider + round(st["font"] * 1.3) + 4 + 36}
+
+
+PRESENTER_HEIGHT = 740  # px: a 1366x768 projector's viewport less a margin
+NARROW_MAX_WIDTH = 640  # px of the chart's width; below it the page's script applies meta["narrow"]
+NARROW_BUTTON_FONT = 30  # plotly.js: a button is max(1.3 x font, 30) + 3 px high: 42 px, a thumb-sized target
+
+
+def narrow_variant(layout: dict, st: dict, window) -> dict:
+    """The race figure's layout on a phone (issue 11), for the page's script (``pages.lib.widgets``)
+    to apply with ``Plotly.update`` when the chart is narrower than :data:`NARROW_MAX_WIDTH`:
+    ``{"max_width", "layout": {dotted key: value}, "colorbar": {dotted key: value}}`` (the
+    colour-bar trace's changes: hidden).
+
+    One column, top to bottom: the map across the full width (no colour bar), Play/Pause on one
+    row, the speeds on the next, the slider across the width, then the four side panels stacked
+    full width. A figure cannot see the viewport, so it carries both layouts; the frames (and the
+    meta the tests read) are the same in both."""
+    xmin, xmax, ymin, ymax = window
+    aspect = (xmax - xmin) / (ymax - ymin) if ymax > ymin else 1.0
+    equal = 0.4 <= aspect <= 2.5
+    assumed_w = 360  # the map's width on a 390 px phone, with room for the legend's rows
+    map_h = round(min(max(assumed_w / aspect if equal else 300, 180), 360))
+    line = lambda size: round(size * 1.3)  # noqa: E731
+    button_h = line(NARROW_BUTTON_FONT) + 14
+    y = 0  # pixels from the top of the plot area
+    pieces = {"map": (0, map_h)}
+    y = map_h + line(st["small"]) + 8 + line(st["font"]) + 12  # x tick labels and title
+    pieces["play"] = y
+    y += button_h + 8
+    pieces["speeds"] = y
+    y += button_h + 10
+    pieces["slider"] = y
+    y += line(st["font"]) + 4 + 42 + 28  # its label, then its 42 px touch band
+    panel_h, title_h = 88, line(st["small"]) + 6
+    keys = [k for k in layout if k.startswith("yaxis") and k != "yaxis"]
+    panel_tops = []
+    for _ in keys:
+        y += title_h
+        panel_tops.append(y)
+        y += panel_h + 10
+    y += line(st["small"]) + line(st["font"]) + 4
+    plot_h = y
+    margin = {"l": 46, "r": 2, "t": 10, "b": 8}
+    frac = lambda px: round(1.0 - px / plot_h, 5)  # noqa: E731  pixels from the top -> paper y
+
+    upd: dict = {"height": plot_h + margin["t"] + margin["b"] + 40,  # + the legend's rows (automargin)
+                 "margin.l": margin["l"], "margin.r": margin["r"], "margin.t": margin["t"], "margin.b": margin["b"],
+                 "xaxis.domain": [0, 1], "xaxis.constraintoward": "center",
+                 "yaxis.domain": [frac(map_h), 1], "yaxis.constraintoward": "top",
+                 "updatemenus[0].y": frac(pieces["play"]), "updatemenus[0].font.size": NARROW_BUTTON_FONT,
+                 "updatemenus[1].x": 0, "updatemenus[1].xanchor": "left", "updatemenus[1].y": frac(pieces["speeds"]),
+                 "updatemenus[1].font.size": NARROW_BUTTON_FONT,
+                 "sliders[0].x": 0, "sliders[0].len": 1, "sliders[0].y": frac(pieces["slider"]),
+                 # invisible ticks make plotly.js's touch band of the slider 42 px high (34 without)
+                 "sliders[0].ticklen": 8, "sliders[0].tickcolor": "rgba(0,0,0,0)"}
+    for i, (key, top) in enumerate(zip(keys, panel_tops)):
+        suffix = key[len("yaxis"):]
+        upd[f"xaxis{suffix}.domain"] = [0, 1]
+        upd[f"yaxis{suffix}.domain"] = [frac(top + panel_h), frac(top)]
+        upd[f"annotations[{i}].x"] = 0
+        upd[f"annotations[{i}].y"] = frac(top)
+    # No colour bar on a phone: lying under the map it needs a row of its own and plotly.js places a
+    # horizontal bar's title apart from the bar; the contour lines and the hover carry the heights.
+    bar = {"marker.showscale": False}
+    return {"max_width": NARROW_MAX_WIDTH, "plot_h": plot_h, "layout": upd, "colorbar": bar}
