@@ -274,7 +274,7 @@ def test_offline_html_of_the_critical_lab_has_a_legend_for_its_six_paths():
     assert spec["layout"]["showlegend"] is True
     shown = [t["name"] for t in spec["data"] if t.get("showlegend")]
     assert shown == names
-    from pages.lib.widgets import offline_html
+    from pages.lib.exports import offline_html
 
     html = offline_html(spec)
     assert all(n in html for n in names) and '"showlegend":true' in html.replace(" ", "")

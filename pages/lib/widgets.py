@@ -18,6 +18,7 @@ from surfaces import Surface
 
 from . import claims, figures
 from .entry import run_through_app
+from .exports import render_panel
 from .labels import distinguish
 from .links import LinkGuard, current_lang, presenter_mode, tr
 from .presets import PRESETS, presets_for
@@ -447,18 +448,7 @@ def export_panel(fig, runs, names, snippet, *, key: str, meta=None) -> None:
     metadata and dated file names) and "copy as Python": ``snippet`` is a
     :class:`pages.lib.exports.Source` (a standalone NumPy script, a PyTorch script and the repo
     snippet) or the repo snippet's text. ``key``: the page's url path. See :mod:`pages.lib.exports`."""
-    from .exports import render_panel
-
     render_panel(fig, runs, names, snippet, key=key, extra_meta=meta)
-
-
-def offline_html(fig) -> str:
-    """A standalone page with plotly.js embedded: plays with no network."""
-    import plotly.io as pio
-
-    spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
-    return pio.to_html(spec, include_plotlyjs=True, full_html=True, validate=False,
-                       config={"displaylogo": False}, auto_play=False)
 
 
 def autoplay() -> None:

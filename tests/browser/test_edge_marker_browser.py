@@ -14,7 +14,7 @@ import pytest
 import optim
 import surfaces
 from pages.lib import figures
-from pages.lib.widgets import offline_html
+from pages.lib.exports import offline_html
 
 pytestmark = pytest.mark.browser
 
