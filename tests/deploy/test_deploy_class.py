@@ -44,7 +44,9 @@ LOG_LINE = re.compile(r'^127\.0\.0\.1:(\d+) \[[^\]]+\] class replicas/(\S+) .*"G
 def preset_links() -> list[str]:
     from pages.lib.presets import PRESETS
 
-    return [f"/{p.page}?{p.query()}" for p in PRESETS.values()]
+    # the real-network page's controls belong to one claim at a time: a change of "steps" on its
+    # ratio view does not change the figures, which is what a student's change must do here
+    return [f"/{p.page}?{p.query()}" for p in PRESETS.values() if p.page != "network"]
 
 
 def established(port: int) -> int:
