@@ -14,7 +14,7 @@ import optim
 import surfaces
 from optim import diagnose
 from optim.request import NoiseSpec, ScheduleSpec
-from surfaces import Surface
+from surfaces import Surface, generated
 
 from . import claims, figures
 from .entry import run_through_app
@@ -50,7 +50,7 @@ def surface_label(surface_id: str) -> str:
 
 def surface_title_en(surface_id: str) -> str:
     """The English title schema-1 links wrote for a surface (they still open)."""
-    return "✎ Your formula" if surface_id == CUSTOM else surfaces.CATALOG[surface_id].title
+    return "✎ Your formula" if surface_id == CUSTOM else generated.title(surface_id)
 
 
 def optimizer_label(opt_id: str) -> str:
@@ -465,14 +465,16 @@ def autoplay() -> None:
           const gd = btn && btn.closest('.js-plotly-plot');
           const meta = gd && gd.layout && gd.layout.meta;
           // wait for the page's layout script to lay the figure out for this screen (see layout_script)
-          const ready = gd && (!meta || !(meta.rows || meta.fit || meta.narrow) || gd.layout.__descentDone);
+          // ... and for it to stay put: Streamlit re-renders the chart once more after it changes height
+          const ready = gd && (!meta || !(meta.rows || meta.fit || meta.narrow)
+              || (gd.layout.__descentDone && Date.now() - gd.__descentDoneAt > 1500));
           if (ready) {
             btn.dispatchEvent(new MouseEvent('click', {bubbles: true}));
             return;
           }
           if (n > 0) setTimeout(() => tryPlay(n - 1), 300);
         };
-        tryPlay(60);
+        tryPlay(100);
         </script>""",
         height=1,
     )
@@ -541,6 +543,11 @@ _LAYOUT_SCRIPT = """<script>
         (lay.sliders || []).forEach((u) => { u.y = -rows.slider / h; });
       }
       lay.__descentDone = false;
+      // A relayout while the animation plays garbles it (the map's picture and axes drawn for
+      // different sizes until it ends): pause it first, and play on from the same frame after.
+      const playing = !!(gd._transitionData && gd._transitionData._animationRaf);
+      const frame = gd._fullLayout._currentFrame;
+      if (playing) Plotly.animate(gd, [null], {mode: 'immediate', frame: {duration: 0, redraw: false}, transition: {duration: 0}});
       Plotly.react(gd, data, lay).then(() => {
         const short = narrow ? spec.plot_h - gd._fullLayout._size.h : 0;
         if (short > 2) {  // the legend's rows took more than planned: grow by as much (kept for re-applies)
@@ -549,6 +556,12 @@ _LAYOUT_SCRIPT = """<script>
           return;  // the next check applies the grown layout
         }
         gd.layout.__descentDone = true;  // autoplay waits for this: a relayout during an animation garbles it
+        gd.__descentDoneAt = Date.now();
+        if (playing) {
+          gd._fullLayout._currentFrame = frame;  // play on from here ("fromcurrent" reads it)
+          const play = [...gd.querySelectorAll('.updatemenu-button')].find(b => (b.textContent || '').includes('▶'));
+          if (play) play.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+        }
         // presenter mode: the animation fully on screen (the critical page's is far down the page)
         if (meta.fit && !gd.layout.__descentScrolled && gd.getBoundingClientRect().bottom > window.innerHeight + 2) {
           gd.layout.__descentScrolled = true;

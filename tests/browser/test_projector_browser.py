@@ -83,3 +83,49 @@ def test_race_figure_on_a_projector_and_a_desktop(streamlit_app, _browser, size,
         page.screenshot(path=f"/tmp/projector_{size}_{page_path}.png")
     finally:
         context.close()
+
+
+PLOT_BOX_JS = """(sel) => {
+  const gd = document.querySelector(sel);
+  const img = gd.querySelector('.imagelayer image'), drag = gd.querySelector('.draglayer .xy .nsewdrag');
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; };
+  const ys = [...gd.querySelectorAll('.xtick text')].map(t => t.getBoundingClientRect().top);
+  return {image: box(img), plot: box(drag), xtick_top: Math.min(...ys), active: gd._fullLayout.sliders[0].active,
+          applied: window.__descentApplied || 0, playing: !!gd._transitionData._animationRaf,
+          last: gd.layout.meta.frame_steps.length - 1};
+}"""
+
+
+def test_presenter_relayout_during_the_animation_keeps_the_map_whole(streamlit_app, _browser):
+    """Streamlit re-renders a chart after its height changes, which drops the page script's layout;
+    the script then lays it out again. A relayout while the animation plays used to garble the map
+    until the end of the animation (picture, axes and tick labels drawn for different sizes; CI saw
+    the x tick labels under the speed buttons): the script now pauses, relayouts and plays on from
+    the same frame. Forced here in the middle of the autoplayed animation."""
+    preset = presets_for("critical")[0]
+    base = streamlit_app("app.py").split("?")[0].rstrip("/")
+    context = _browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/critical?v=2&preset={preset.id}&present=1")
+        wait_app_idle(page, timeout=90_000)
+        page.wait_for_function(MARK_RACE, timeout=90_000)
+        page.wait_for_function(f"() => document.querySelector(\"{RACE}\")._fullLayout.sliders[0].active >= 3",
+                               timeout=60_000)  # the autoplay pressed Play
+        before = page.evaluate(PLOT_BOX_JS, RACE)
+        assert before["playing"]
+        page.evaluate(f"() => {{ document.querySelector(\"{RACE}\").layout.__descentState = null; }}")  # as a re-render does
+        page.wait_for_function(f"() => (window.__descentApplied || 0) > {before['applied']}", timeout=10_000)
+        seen = []
+        for _ in range(8):  # while it plays on
+            time.sleep(0.15)
+            now = page.evaluate(PLOT_BOX_JS, RACE)
+            seen.append(now)
+            img, plot = now["image"], now["plot"]
+            assert all(abs(a - b) <= 2 for a, b in zip(img, plot)), f"map picture {img} vs axes {plot} at step {now['active']}"
+            assert now["xtick_top"] >= plot[1] + plot[3] - 1, "x tick labels drawn inside the map"
+        assert seen[-1]["active"] > before["active"], "the animation did not play on after the relayout"
+        page.wait_for_function(f"() => document.querySelector(\"{RACE}\")._fullLayout.sliders[0].active === {before['last']}",
+                               timeout=60_000)
+    finally:
+        context.close()
