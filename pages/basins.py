@@ -20,9 +20,9 @@ import streamlit as st
 
 import surfaces
 from pages.lessons.basins import cached
+from pages.lessons.basins import controls as BC
 from pages.lessons.basins import figures as F
 from pages.lessons.basins import model as M
-from pages.lessons.basins import presets as PB
 from pages.lessons.basins.text import BASINS as T
 from pages.lib import controls, exports, widgets
 from pages.lib.figures import PathView
@@ -30,8 +30,8 @@ from pages.lib.links import current_lang, tr
 from pages.lib.runs import run_request
 from pages.lib.text import COMMON
 
-PAGE = PB.PAGE
-C = PB.CONTROLS
+PAGE = BC.PAGE
+C = BC.CONTROLS
 MAP_KEY = f"{PAGE}_maps"
 
 
@@ -58,10 +58,10 @@ side.subheader(tr(T, "optimizers"))
 
 
 def _opt_label(opt_id: str) -> str:
-    return tr(T, "none") if opt_id == PB.NONE else M.optimizer_name(opt_id, lang)
+    return tr(T, "none") if opt_id == BC.NONE else M.optimizer_name(opt_id, lang)
 
 
-for i in range(PB.SLOTS):
+for i in range(BC.SLOTS):
     c = C[f"o{i + 1}"]
     cols = side.columns([3, 2])
     values[c.key] = guard.select(cols[0], tr(T, "optimizer", i=i + 1), c.key, list(c.options), c.default,
@@ -82,7 +82,7 @@ values["x0"] = controls.make_widget(guard, cols[0], C["x0"], "x₀", help=tr(T, 
 values["y0"] = controls.make_widget(guard, cols[1], C["y0"], "y₀")
 
 # --- the maps, coarse to fine -------------------------------------------------------------------
-setup = PB.setup(values)
+setup = BC.setup(values)
 surface = surfaces.CATALOG[setup.surface_id]
 names = M.map_names(setup.maps, lang)
 titles = F.titles_of(setup.maps, lang)

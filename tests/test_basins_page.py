@@ -15,9 +15,9 @@ import json
 import numpy as np
 import pytest
 
+from pages.lessons.basins import controls as BC
 from pages.lessons.basins import figures as F
 from pages.lessons.basins import model as M
-from pages.lessons.basins import presets as PB
 from pages.lib import claims
 from pages.lib.controls import values_from_params
 from pages.lib.presets import PRESETS, presets_for
@@ -26,7 +26,7 @@ from tests.conftest import app_test, classroom_run
 
 pytestmark = pytest.mark.slow
 PAGE = "pages/basins.py"
-IDS = [p.id for p in presets_for(PB.PAGE)]
+IDS = [p.id for p in presets_for(BC.PAGE)]
 
 
 def _specs(at) -> list[dict]:
@@ -47,7 +47,7 @@ def page_drawn(at) -> M.BasinDrawn:
 
 
 def model_maps(params) -> tuple[M.MapView, ...]:
-    return M.compute_views(PB.setup(values_from_params(PB.CONTROLS, params)))
+    return M.compute_views(BC.setup(values_from_params(BC.CONTROLS, params)))
 
 
 def test_the_page_has_its_three_presets():
@@ -65,7 +65,7 @@ def test_every_preset_opens_in_every_language_and_presenter_mode(preset_id, mode
     watch = preset.watch[LANGS.index(lang)]
     assert any(watch in i.value for i in at.info)
     maps = page_maps(at)
-    assert len(maps) == len(PB.setup(values_from_params(PB.CONTROLS, preset.params)).maps)
+    assert len(maps) == len(BC.setup(values_from_params(BC.CONTROLS, preset.params)).maps)
     text = " ".join(m.value for m in at.markdown)
     if lang == "zh":
         assert "地图告诉我们什么" in text and "Gradient descent（梯度下降）" in text
@@ -125,7 +125,7 @@ def test_hostile_link_values_fall_back_with_the_guards_note():
     notes = " ".join(i.value for i in at.info)
     assert "ignored" in notes and "'o1' has an invalid value" in notes  # the guard's note (first six named)
     values = {w.key: w.value for kind in ("number_input", "selectbox") for w in at.get(kind)}
-    defaults = {k: c.default for k, c in PB.CONTROLS.items()}
+    defaults = {k: c.default for k, c in BC.CONTROLS.items()}
     for key in HOSTILE:
         assert values[key] == defaults[key], key
     assert len(page_maps(at)) == 2  # the default view: gradient descent and momentum
@@ -134,7 +134,7 @@ def test_hostile_link_values_fall_back_with_the_guards_note():
 def test_a_box_on_a_map_sets_the_race_start():
     preset = PRESETS["basins_newton_himmelblau"]
     at = classroom_run(PAGE, preset)
-    at.session_state[f"{PB.PAGE}_maps"] = {"selection": {"box": [{"xref": "x2", "yref": "y2", "x": [0.9, 1.1],
+    at.session_state[f"{BC.PAGE}_maps"] = {"selection": {"box": [{"xref": "x2", "yref": "y2", "x": [0.9, 1.1],
                                                                    "y": [-1.1, -0.9]}], "points": []}}
     at.run()
     assert not at.exception

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from optim import basins as B
+from pages.lessons.basins import controls as BC
 from pages.lessons.basins import figures as F
 from pages.lessons.basins import model as M
 from pages.lessons.basins import presets as PB
@@ -26,15 +27,15 @@ def _view(label, certainty=None, noisy=False, seeds=1):
 
 
 def test_setup_maps_every_chosen_optimizer_on_one_grid():
-    values = values_from_params(PB.CONTROLS, {"o1": "gd", "o2": "none", "o3": "newton", "lr3": "0.5", "n": "64"})
-    s = PB.setup(values)
+    values = values_from_params(BC.CONTROLS, {"o1": "gd", "o2": "none", "o3": "newton", "lr3": "0.5", "n": "64"})
+    s = BC.setup(values)
     assert [r.opt_id for r in s.maps] == ["gd", "newton"] and [r.key for r in s.race.runs] == ["o1", "o3"]
     assert {r.n for r in s.maps} == {64} and {r.window for r in s.maps} == {(-2.5, 2.5, -1.5, 1.5)}
     assert s.maps[0].levels == (32, 64) and s.maps[1].hyper == (("lr", 0.5),)
-    assert PB.MapRequest("two_dips", (0, 1, 0, 1), "gd", (), 10, 200, s.race.noise, 1, 0, 0.01).levels == (50, 100, 200)
+    assert BC.MapRequest("two_dips", (0, 1, 0, 1), "gd", (), 10, 200, s.race.noise, 1, 0, 0.01).levels == (50, 100, 200)
     assert s.maps[0].seeds == 1 and s.maps[0].match_tol == B.MATCH_TOL  # no noise: one seed
-    noisy = PB.setup({**values, "noise": 0.5, "k": 4})
-    assert noisy.maps[0].seeds == 4 and noisy.maps[0].match_tol == PB.MATCH_TOL_NOISY
+    noisy = BC.setup({**values, "noise": 0.5, "k": 4})
+    assert noisy.maps[0].seeds == 4 and noisy.maps[0].match_tol == BC.MATCH_TOL_NOISY
 
 
 def test_shares_carried_and_border_zone():
@@ -91,10 +92,10 @@ def test_figure_encodes_maps_that_decode_exactly():
 
 def test_minima_take_the_palette_and_outcomes_their_greys():
     colours = F.outcome_colours(((0, 0, "saddle"), (1, 0, "minimum"), (2, 0, "minimum")))
-    free = [c for c in PB.PALETTE if c not in PB.RACE_COLOURS]  # the race's colours come last
+    free = [c for c in BC.PALETTE if c not in BC.RACE_COLOURS]  # the race's colours come last
     assert colours[1] == free[0] and colours[2] == free[1] and colours[0] == free[2]
     assert colours[B.DIVERGED] != colours[B.NOT_SETTLED]
-    assert not set(PB.RACE_COLOURS) & {colours[0], colours[1], colours[2]}
+    assert not set(BC.RACE_COLOURS) & {colours[0], colours[1], colours[2]}
 
 
 @pytest.mark.parametrize("state, point", [
@@ -110,22 +111,22 @@ def test_selection_to_race_start(state, point):
 
 def test_every_preset_param_is_a_control_and_parses():
     for preset in PB.PRESETS:
-        assert set(preset.params) <= set(PB.CONTROLS), preset.id
+        assert set(preset.params) <= set(BC.CONTROLS), preset.id
         for key, raw in preset.params.items():
-            c = PB.CONTROLS[key]
+            c = BC.CONTROLS[key]
             assert c.parse(raw) != c.default or raw in (str(c.default), c.label(c.default), "0") or \
                 c.link_value(c.parse(raw)) == raw, (preset.id, key, raw)
 
 
 def test_text_covers_every_optimizer():
-    for opt_id in PB.OPTIMIZERS:
+    for opt_id in BC.OPTIMIZERS:
         assert f"opt_{opt_id}" in BASINS
 
 
 def test_map_snippet_recomputes_the_model_maps():
-    values = values_from_params(PB.CONTROLS, {"surface": "himmelblau", "o1": "newton", "lr1": "1", "o2": "none",
+    values = values_from_params(BC.CONTROLS, {"surface": "himmelblau", "o1": "newton", "lr1": "1", "o2": "none",
                                               "n": "50", "steps": "50"})
-    s = PB.setup(values)
+    s = BC.setup(values)
     namespace: dict = {}
     exec(compile(M.map_snippet(s), "<snippet>", "exec"), namespace)  # our own generated code, not user text
     (view,) = M.compute_views(s)

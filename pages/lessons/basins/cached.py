@@ -19,7 +19,7 @@ import streamlit as st
 from pages.lib import widgets
 
 from . import figures, model
-from .presets import MapRequest
+from .controls import MapRequest
 
 MAX_MAPS = 24  # a 200 x 200 map is ~0.7 MB here (label, probability, first seed's end and steps)
 

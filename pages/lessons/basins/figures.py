@@ -23,8 +23,8 @@ from pages.lib.figures.surface import critical_specs
 from pages.lib.registry import PALETTE
 from pages.lib.text import tr_for
 
+from .controls import RACE_COLOURS
 from .model import MapView, map_title
-from .presets import RACE_COLOURS
 from .text import BASINS as T
 
 EXTRA_COLOURS = ("#F0E442", "#882255", "#44AA99", "#117733", "#332288", "#999933", "#AA4499", "#88CCEE",

@@ -1,5 +1,5 @@
 """The basin-map lesson without Streamlit: maps as the page shows them (:class:`MapView`), computed
-from a :class:`.presets.MapRequest` with :func:`optim.basins.basin_maps`; per-basin shares; the
+from a :class:`.controls.MapRequest` with :func:`optim.basins.basin_maps`; per-basin shares; the
 readout sentences; names; the race's end sentences; a map selection -> a race start; the CSV and
 the Python snippet of the maps. Sentences take ``lang``.
 """
@@ -19,8 +19,9 @@ import surfaces
 from optim import basins as B
 from pages.lib.claims import Drawn
 from pages.lib.text import tr_for
+from pages.lib.text_names import surface_name
 
-from .presets import BasinSetup, MapRequest
+from .controls import BasinSetup, MapRequest
 from .text import BASINS as T
 
 UNCERTAIN = 0.9  # a cell is uncertain when its most likely end has a probability under this
@@ -202,12 +203,7 @@ def pct(v: float) -> str:
 
 
 def surface_display(surface_id: str, lang: str) -> str:
-    """A surface's name in ``lang``: the shared names table (pages.lib.text_names) when it exists,
-    else the catalog's English title."""
-    try:
-        from pages.lib.text_names import surface_name
-    except ImportError:
-        return surfaces.CATALOG[surface_id].title
+    """A surface's name in ``lang`` (the shared names table)."""
     return surface_name(surface_id, lang)
 
 
