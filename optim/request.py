@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from surfaces.generated import GENERATED_IDS
+
 from . import schedules
 from .compose import Parts, build
 from .noise import GradientNoise
@@ -112,6 +114,8 @@ class RunRequest:
 
 def _surface_line(surface_id: str | None, formula: str) -> str:
     if surface_id and surface_id != "custom":
+        if surface_id in GENERATED_IDS:  # not formula text (surfaces.generated): built by id
+            return f"surface = surfaces.get({surface_id!r})"
         return f"surface = surfaces.CATALOG[{surface_id!r}]"
     return f"surface = surfaces.parse({formula!r})"
 

@@ -92,6 +92,8 @@ def _surface_code(surface) -> str:
     expr = getattr(surface, "expr", None)
     if not isinstance(expr, sp.Expr) or getattr(surface, "gradient_exprs", None) is None:
         raise NotStandalone("this surface has no formula to write out", "surface")
+    if not getattr(surface, "printable", True):  # a network slice: hundreds of tanh terms
+        raise NotStandalone("this surface's formula is too large to write out", "surface")
     (hxx, hxy), (_, hyy) = surface.hessian_exprs
     exprs = [expr, *surface.gradient_exprs, hxx, hxy, hyy]
     settings = {"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": True}

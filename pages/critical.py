@@ -63,7 +63,7 @@ lang = current_lang()
 
 # surface (as on the playground)
 side.subheader(tr(T, "surface"))
-surface_ids = [*surfaces.CATALOG, CUSTOM]
+surface_ids = [*surfaces.SURFACE_IDS, CUSTOM]
 default_surface = "lecture" if "lecture" in surfaces.CATALOG else surfaces.DEFAULT_SURFACE_ID
 surface_id = guard.select(side, tr(T, "surface"), "surface", surface_ids, default_surface,
                           format_func=widgets.surface_label, alias=widgets.surface_title_en)

@@ -22,6 +22,7 @@ from pages.lessons.network import presets as PN
 from pages.lessons.network.text import NETWORK as T
 from pages.lib import claims, controls, widgets
 from pages.lib.links import current_lang, tr
+from pages.lib.presets import PRESETS
 from pages.lib.text import COMMON
 
 PAGE = PN.PAGE
@@ -88,6 +89,8 @@ if not present:
     data_spec = M.section_data(section)
     st.caption(tr(T, "network_line", sizes=M.SIZES, p=M.MODEL.n_params, n=data_spec["n_train"],
                   m=data_spec["n_test"], seed=data_spec["seed"]))
+    st.markdown(tr(T, "slice_line", sizes=M.SIZES, race=PRESETS["network_slice_race"].link(lang=lang),
+                   atlas=PRESETS["critical_network_slice"].link(lang=lang)))
     with st.expander(tr(COMMON, "exports"), expanded=False):
         cols = st.columns(2)
         cols[0].download_button(tr(T, "export_csv"), data=M.section_csv(section, res, args),

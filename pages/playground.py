@@ -21,7 +21,7 @@ guard, present, side = widgets.page_header(PAGE, tr(T, "title"), tr(T, "intro"))
 
 # --- surface -----------------------------------------------------------------------------
 side.subheader(tr(T, "surface"))
-surface_ids = [*surfaces.CATALOG, CUSTOM]
+surface_ids = [*surfaces.SURFACE_IDS, CUSTOM]
 surface_id = guard.select(side, tr(T, "surface"), "surface", surface_ids, surfaces.DEFAULT_SURFACE_ID,
                           format_func=widgets.surface_label, alias=widgets.surface_title_en)
 formula = ""

@@ -198,6 +198,9 @@ def _evaluate(p: _Pieces, x, y) -> list[np.ndarray]:
     return [a / n for a in acc]
 
 
+SOURCE = "L(θ* + α·d1 + β·d2)"  # what a slice shows as its formula (the full one has N x h tanh terms)
+
+
 class _SliceSurface(Surface):
     """A :class:`Surface` whose derivatives come from :func:`_formulas` instead of ``sp.diff``.
 
@@ -214,6 +217,26 @@ class _SliceSurface(Surface):
     def __init__(self, pieces: _Pieces, **fields):
         object.__setattr__(self, "_pieces", pieces)
         super().__init__(expr=sp.Integer(0), **fields)
+
+    # Printing the full formulas (LaTeX, Python) would take SymPy seconds and fill pages: a
+    # slice shows them in closed form and exports only as repository code.
+    printable = False
+
+    @property
+    def latex(self) -> str:
+        n, h = self._pieces.c[0].shape
+        return (r"S(\alpha, \beta) = L(\theta^* + \alpha d_1 + \beta d_2) = \frac{1}{2N}\sum_{i=1}^{N}"
+                r"\big(f(x_i;\, \theta^* + \alpha d_1 + \beta d_2) - y_i\big)^2"
+                rf"\quad (N = {n},\ {n * h}\ \tanh\ \text{{terms}})")
+
+    @property
+    def gradient_latex(self) -> str:
+        return (r"\nabla S = \begin{bmatrix} d_1^\top \nabla L(\theta) \\ d_2^\top \nabla L(\theta) \end{bmatrix},"
+                r"\quad \theta = \theta^* + \alpha d_1 + \beta d_2")
+
+    @property
+    def hessian_latex(self) -> str:
+        return r"H = \begin{bmatrix} d_1 & d_2 \end{bmatrix}^\top \nabla^2 L(\theta) \begin{bmatrix} d_1 & d_2 \end{bmatrix}"
 
     def __post_init__(self):
         f, gx, gy, hxx, hxy, hyy = _formulas(self._pieces, lambda label, e: e)
@@ -272,12 +295,14 @@ class NetworkSlice:
 
 
 def network_slice(model: MLP, data: Data, theta, *, kind: str = "random", seed: int = 0, d1=None, d2=None,
-                  radius: float = 1.0) -> NetworkSlice:
+                  radius: float = 1.0, surface_id: str | None = None, title: str | None = None,
+                  starts=None) -> NetworkSlice:
     """The loss of ``model`` on ``data``'s TRAINING set along the plane through ``theta``.
 
     Directions: ``d1, d2`` if given, else :func:`directions` (``kind``, ``seed``). The window is
-    ``radius`` around the centre in each of alpha, beta. Raises ``ValueError`` when the data
-    are too many for a symbolic slice (:data:`MAX_TERMS`).
+    ``radius`` around the centre in each of alpha, beta. ``surface_id``, ``title`` and ``starts``
+    name the surface (defaults: ``network_slice_<kind>``, a title saying which directions, one
+    start). Raises ``ValueError`` when the data are too many for a symbolic slice (:data:`MAX_TERMS`).
     """
     theta = np.asarray(theta, dtype=float).reshape(-1)
     if d1 is None or d2 is None:
@@ -291,10 +316,11 @@ def network_slice(model: MLP, data: Data, theta, *, kind: str = "random", seed: 
     what = {"random": "two filter-normalised random directions", "hessian": "the Hessian's top two eigenvectors",
             "given": "two given directions"}[how]
     surface = _SliceSurface(
-        pieces, variable_names=("α", "β"), id=f"network_slice_{how}",
-        title=f"Real network {'-'.join(map(str, model.sizes))}: loss along {what}",
+        pieces, variable_names=("α", "β"), id=surface_id or f"network_slice_{how}",
+        title=title or f"Real network {'-'.join(map(str, model.sizes))}: loss along {what}",
         blurb=(f"L(θ* + α d1 + β d2) of a {model.n_params}-parameter tanh network on {data.n_train} examples "
                f"({data.name}): the network's formula written out in SymPy, so its gradient and Hessian are exact."),
-        source="", window=(-r, r, -r, r), starts=((0.7 * r, -0.6 * r),),
+        source=SOURCE, window=(-r, r, -r, r),
+        starts=tuple(tuple(map(float, s)) for s in starts) if starts else ((0.7 * r, -0.6 * r),),
     )
     return NetworkSlice(surface=surface, model=model, theta=theta, d1=d1, d2=d2, x=data.x_train, y=data.y_train, kind=how)

@@ -114,6 +114,8 @@ class Surface:
         return xs, ys, self.f(xs[None, :], ys[:, None])
 
     # --- display -------------------------------------------------------------------------
+    printable = True  # its formulas can be printed (LaTeX, a standalone script); not a class field
+
     @property
     def symbols(self) -> dict[sp.Symbol, str]:
         return {X: _latex_name(self.variable_names[0]), Y: _latex_name(self.variable_names[1])}

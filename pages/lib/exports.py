@@ -62,7 +62,8 @@ TEXT = {  # (english, chinese), as pages/lib/text.py
     "no_standalone": ("No standalone script for this view: {reason}.", "此视图没有独立脚本：{reason}。"),
     "why_composed": ("a new combination of parts is no named optimizer; the code below uses optim",
                      "新的部件组合不是已命名的优化器；下面的代码使用 optim"),
-    "why_surface": ("the surface has no formula to write out", "该曲面没有可写出的公式"),
+    "why_surface": ("the surface's formula cannot be written out (a network slice has hundreds of tanh terms)",
+                    "该曲面的公式无法写出（网络切面有数百个 tanh 项）"),
     "why_other": ("it uses a rule the script generator does not know", "它用到脚本生成器不认识的规则"),
     "download_py": ("Download .py", "下载 .py"),
 }

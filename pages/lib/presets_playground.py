@@ -4,6 +4,7 @@ checked against the drawn paths by tests/test_preset_claims.py (see claims.py)."
 import numpy as np
 
 import surfaces
+from surfaces import generated
 
 from .claims import Claim, distance, fmt, visited_cells
 from .preset_model import Preset
@@ -21,6 +22,36 @@ def _himmelblau_kind_at(point, tol=1e-3):
     atlas = surfaces.critical_points(surfaces.CATALOG["himmelblau"])
     near = [p for p in atlas.points if distance(point, (p.x, p.y)) <= tol]
     return near[0].kind if near else None
+
+
+def _slice_point(point, kind=None, tol=0.01):
+    """The atlas point of the network slice within ``tol`` of ``point`` (of ``kind`` if given)."""
+    atlas = surfaces.critical_points(surfaces.get("network_slice"))
+    near = [p for p in atlas.points if distance(point, (p.x, p.y)) <= tol and kind in (None, p.kind)]
+    return near[0] if near else None
+
+
+def _trained_dip(point):
+    """At the slice's minimum at the trained point theta* (alpha = beta = 0)."""
+    p = _slice_point(point, "minimum")
+    return p is not None and distance((p.x, p.y), (0, 0)) < 0.01
+
+
+def _other_dip(point):
+    p = _slice_point(point, "minimum")
+    return p is not None and distance((p.x, p.y), (0, 0)) > 0.5
+
+
+def _full_grad_norm(point) -> float:
+    """||grad L|| of the network in all its parameters at the slice's point (alpha, beta)."""
+    entry = generated.network_slice_entry()
+    return float(np.linalg.norm(entry.model.grad(entry.params(*point), entry.x, entry.y)))
+
+
+def _slice_facts(d):
+    s = surfaces.get("network_slice")
+    return {"far_loss": fmt(float(s.f(*d.end(0))), 3), "near_loss": fmt(float(s.f(*d.end(1))), 4),
+            "sx": fmt(d.end(3)[0], 2), "sy": fmt(d.end(3)[1], 2), "g_full": fmt(_full_grad_norm(d.end(0)), 2)}
 
 
 def _race_facts(d):
@@ -107,5 +138,33 @@ PRESETS = [
                   variant={"noise": "0"}),
         ),
         facts=lambda d: {"gd_dips": str(visited_cells(d[0]))},
+    ),
+    Preset(
+        "network_slice_race", "playground",
+        ("A real network's loss, sliced", "真实网络的损失切面"),
+        ("The loss of a trained 129-parameter network along a plane: a second dip, a saddle, and who ends where.",
+         "一个训练好的 129 参数网络沿一个平面的损失：第二个坑、一个鞍点，以及谁停在哪里。"),
+        ("This surface is a real network's training loss L(θ* + α d1 + β d2) (2-32-1 tanh, trained point θ* at the "
+         "centre). From (0.9, 0.9) gradient descent and Adam settle in the plane's second dip (loss {far_loss}, the "
+         "trained point's dip has {near_loss}); momentum rolls past it into the trained point's dip; Newton stops on "
+         "the saddle at ({sx}, {sy}). The second dip is a minimum of this plane only: there the network's gradient in "
+         "all 129 directions has norm {g_full}, not 0.",
+         "这个曲面是真实网络的训练损失 L(θ* + α d1 + β d2)（2-32-1 tanh，中心是训练得到的 θ*）。从 (0.9, 0.9) 出发，"
+         "梯度下降和 Adam 停在这个平面的第二个坑里（损失 {far_loss}，θ* 所在的坑是 {near_loss}）；动量法冲过它进入 θ* "
+         "所在的坑；牛顿法停在 ({sx}, {sy}) 的鞍点上。第二个坑只是这个平面上的极小值：在那里网络在全部 129 个方向上的"
+         "梯度范数是 {g_full}，不是 0。"),
+        {"surface": "network_slice", "x0": "0.9", "y0": "0.9", "steps": "300", "n": "4",
+         "o1": "gd", "o1_gd_lr": "0.2", "o2": "momentum", "o2_momentum_lr": "0.1", "o3": "adam", "o3_adam_lr": "0.05",
+         "o4": "newton", "o4_newton_lr": "1"},
+        claims=(
+            Claim("gradient descent and Adam end in the plane's second dip", lambda d: _other_dip(d.end(0)) and _other_dip(d.end(2))),
+            Claim("momentum ends in the trained point's dip", lambda d: _trained_dip(d.end(1))),
+            Claim("Newton ends on the saddle", lambda d: _slice_point(d.end(3), "saddle") is not None),
+            Claim("the second dip's loss is more than 10 times the trained point's",
+                  lambda d: float(surfaces.get("network_slice").f(*d.end(0))) > 10 * float(surfaces.get("network_slice").f(*d.end(1)))),
+            Claim("at the second dip the slice's gradient is ~0 but the network's full gradient is not (> 0.1)",
+                  lambda d: np.linalg.norm(surfaces.get("network_slice").grad(*d.end(0))) < 1e-6 and _full_grad_norm(d.end(0)) > 0.1),
+        ),
+        facts=_slice_facts,
     ),
 ]

@@ -20,13 +20,14 @@ CUSTOM = "custom"
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def get_surface(surface_id: str, formula: str = "") -> Surface:
-    """A catalog surface, or the user's formula when ``surface_id == "custom"``.
+    """A catalog or generated surface (``surfaces.get``), or the user's formula when
+    ``surface_id == "custom"``.
 
     Raises ``surfaces.ParseError`` for a bad formula (the caller shows it and falls back).
     """
     if surface_id == CUSTOM:
         return surfaces.parse(formula)
-    return surfaces.CATALOG[surface_id]
+    return surfaces.get(surface_id)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

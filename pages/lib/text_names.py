@@ -12,7 +12,7 @@ from __future__ import annotations
 import optim
 import surfaces
 from optim import schedules
-from surfaces import datasets
+from surfaces import datasets, generated
 
 _SURFACE_ZH = {
     "lecture": "课程示例 (1 - w1 w2)^2",
@@ -32,6 +32,7 @@ _SURFACE_ZH = {
     "styblinski_tang": "Styblinski-Tang 函数",
     "goldstein_price": "Goldstein-Price 函数",
     "mccormick": "McCormick 函数",
+    "network_slice": "真实网络 2-32-1：损失的一个切面",
 }
 
 _OPTIMIZER_ZH = {
@@ -119,7 +120,7 @@ _NOTE_ZH = {  # optim's one-line note on how each form differs from PyTorch's / 
 
 _DATASET_ZH = {"pca": "单神经元自编码器（有鞍点）", "linreg": "线性回归（凸）"}
 
-SURFACE_NAMES = {sid: (s.title, _SURFACE_ZH[sid]) for sid, s in surfaces.CATALOG.items()}
+SURFACE_NAMES = {sid: (generated.title(sid), _SURFACE_ZH[sid]) for sid in surfaces.SURFACE_IDS}
 OPTIMIZER_NAMES = {oid: (s.title, _OPTIMIZER_ZH[oid]) for oid, s in optim.SPECS.items()}
 _ALL_PARAMS = ([p for s in optim.SPECS.values() for p in s.params] + list(schedules.WARMUP_PARAMS)
                + [p for s in schedules.SCHEDULES.values() for p in s["params"]])

@@ -7,10 +7,11 @@ import numpy as np
 import surfaces
 from pages.lib.claims import Claim, distance, fmt
 from pages.lib.preset_model import Preset
+from surfaces import generated
 
 
 def _atlas(surface_id):
-    return surfaces.critical_points(surfaces.CATALOG[surface_id])
+    return surfaces.critical_points(surfaces.get(surface_id))
 
 
 def _kinds(surface_id):
@@ -30,6 +31,22 @@ def _himmelblau_lab_saddle():
 def _himmelblau_facts(_drawn):
     p = _himmelblau_lab_saddle()
     return {"lam": fmt(p.eigenvalues[0], 0), "sx": fmt(p.x), "sy": fmt(p.y)}
+
+
+def _slice_saddle():
+    saddles = [p for p in _atlas("network_slice").points if p.kind == "saddle"]
+    return saddles[0] if len(saddles) == 1 else None
+
+
+def _network_grad_norm(p) -> float:
+    """||grad L|| of the network in all its parameters at the slice's point p."""
+    entry = generated.network_slice_entry()
+    return float(np.linalg.norm(entry.model.grad(entry.params(p.x, p.y), entry.x, entry.y)))
+
+
+def _slice_facts(_drawn):
+    p = _slice_saddle()
+    return {"sx": fmt(p.x), "sy": fmt(p.y), "lam": fmt(p.eigenvalues[0]), "g": fmt(_network_grad_norm(p))}
 
 
 def _on_valley(point, tol=0.05):
@@ -101,4 +118,34 @@ PRESETS = [
                                 for a in np.linspace(0, 2 * np.pi, 6, endpoint=False)) == 3),  # cos(3a) = -1 at odd k pi/3
         ),
     ),
+    Preset(
+        "critical_network_slice", PAGE,
+        ("A real network's loss: its critical points in a plane", "真实网络的损失：一个平面里的临界点"),
+        ("The atlas on a trained network's loss along a plane: two minima and a saddle between them.",
+         "在训练好的网络的损失平面切面上运行图谱：两个极小值，中间一个鞍点。"),
+        ("This surface is a real network's training loss L(θ* + α d1 + β d2) (2-32-1 tanh, 129 parameters). Watch "
+         "the atlas find two minima and the saddle at ({sx}, {sy}) between them, with λ₁ ≈ {lam}: the lab's offset "
+         "runs slide off it into a dip and Newton walks back in. These are critical points of the plane only: "
+         "at the saddle the network's gradient in all 129 directions has norm {g}.",
+         "这个曲面是真实网络的训练损失 L(θ* + α d1 + β d2)（2-32-1 tanh，129 个参数）。看图谱找到两个极小值和它们之间 "
+         "({sx}, {sy}) 处的鞍点，λ₁ ≈ {lam}：实验中带偏移的路径从鞍点滑进一个坑，而牛顿法走回鞍点。这些只是这个平面上的"
+         "临界点：在鞍点处，网络在全部 129 个方向上的梯度范数是 {g}。"),
+        {"surface": "network_slice", "esteps": "80", "elr": "0.2", "eps": "0.001", "phi": "30",
+         "ulen": "0.3", "noise": "0.05", "noff": "0.1"},
+        claims=(
+            Claim("in this plane the atlas finds two minima and one saddle",
+                  lambda d: _kinds("network_slice") == {"minimum": 2, "saddle": 1}),
+            Claim("the saddle has one negative and one positive eigenvalue",
+                  lambda d: (p := _slice_saddle()) is not None and p.eigenvalues[0] < 0 < p.eigenvalues[1]),
+            Claim("the lab starts on that saddle", lambda d: distance(d[0][0], (_slice_saddle().x, _slice_saddle().y)) < 1e-3),
+            Claim("the offset runs (b), (c) and (e) leave the saddle and end in a minimum",
+                  lambda d: all((q := _point_near("network_slice", d.end(i), 0.02)) is not None and q.kind == "minimum"
+                                and distance(d.end(i), d[0][0]) > 0.3 for i in (1, 2, 4))),
+            Claim("(f) Newton walks back into the saddle",
+                  lambda d: distance(d.end(5), (_slice_saddle().x, _slice_saddle().y)) < 1e-3),
+            Claim("the network's full gradient at the saddle is not 0 (> 0.1)", lambda d: _network_grad_norm(_slice_saddle()) > 0.1),
+        ),
+        facts=_slice_facts,
+    ),
 ]
+

@@ -27,6 +27,10 @@ NETWORK = {
     "computing": ("Training the network…", "正在训练网络……"),
     "network_line": ("Network: {sizes} tanh, {p} parameters; {n} training and {m} test examples (seed {seed}).",
                      "网络：{sizes} tanh，{p} 个参数；{n} 个训练样本、{m} 个测试样本（种子 {seed}）。"),
+    "slice_line": ("The real loss as a surface: a slice of a trained {sizes} network's loss, written out in SymPy, "
+                   "runs in the [playground]({race}) and the [critical-point atlas]({atlas}) like any surface.",
+                   "把真实损失当作曲面：训练好的 {sizes} 网络损失的一个切面（用 SymPy 写出），可以像任何曲面一样在"
+                   "[自由实验]({race})和[临界点图谱]({atlas})中运行。"),
     "readout": ("What the numbers say", "数字怎么说"),
     # --- 1 stall ------------------------------------------------------------------------------
     "lr": ("Learning rate η (gradient descent)", "学习率 η（梯度下降）"),
