@@ -95,7 +95,4 @@ if not present:
         snippet = exports.Source(surface_id=surface_id, formula="",
                                   runs=[(slot.label, req) for slot, req in zip(slots, requests)])
         widgets.export_panel(fig, runs, [slot.label for slot in slots], snippet, key=PAGE)
-    widgets.link_box()
-else:
-    widgets.autoplay()
-    st.caption(tr(COMMON, "presenter_hint"))
+widgets.page_footer(present)

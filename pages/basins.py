@@ -162,10 +162,7 @@ if not present:
                            mime="text/csv", key=f"{PAGE}_maps_csv", icon=":material/grid_on:", on_click="ignore")
         st.caption(tr(T, "map_python"))
         st.code(M.map_snippet(setup), language="python")
-    widgets.link_box()
-else:
-    widgets.autoplay()
-    st.caption(tr(COMMON, "presenter_hint"))
+widgets.page_footer(present)
 
 with note:
     guard.report()

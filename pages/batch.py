@@ -114,7 +114,4 @@ if not present:
         widgets.export_panel(fig, runs, list(names), snippet, key=PAGE, meta={
             "dataset": dataset_id, "optimizer": opt_id, "hyperparameters": dict(hyper), "start": list(start),
             "epochs": int(epochs), "batch_sizes": dict(zip(names, map(int, batch_list))), "seed": int(seed)})
-    widgets.link_box()
-else:
-    widgets.autoplay()
-    st.caption(tr(COMMON, "presenter_hint"))
+widgets.page_footer(present)

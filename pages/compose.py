@@ -22,7 +22,6 @@ from pages.lessons.compose.text import COMPOSE as T
 from pages.lib import controls, exports, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.runs import run_request, surface_grid
-from pages.lib.text import COMMON
 
 PAGE = PC.PAGE
 C = PC.CONTROLS
@@ -133,10 +132,7 @@ if not present:
                         "</span>", unsafe_allow_html=True)
             st.latex(opt.latex)
     exports.setup_exports(fig, setup, runs, names, key=PAGE)
-    widgets.link_box()
-else:
-    widgets.autoplay()
-    st.caption(tr(COMMON, "presenter_hint"))
+widgets.page_footer(present)
 
 with note:
     guard.report()

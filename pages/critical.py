@@ -251,9 +251,4 @@ else:
             for line in M.LAB_MATH:
                 st.latex(line)
 
-if not present:
-    widgets.link_box()
-else:
-    if lab_ok:
-        widgets.autoplay()
-    st.caption(tr(COMMON, "presenter_hint"))
+widgets.page_footer(present, animated=lab_ok)

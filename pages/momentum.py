@@ -22,7 +22,6 @@ from pages.lessons.momentum.text import MOMENTUM as T
 from pages.lib import controls, exports, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.runs import run_request
-from pages.lib.text import COMMON
 
 PAGE = PM.PAGE
 C = PM.CONTROLS
@@ -102,10 +101,7 @@ if not present:
         st.markdown(f"**{tr(T, 'schedule_rule')}**")
         st.latex(sched.latex)
     exports.setup_exports(fig, setup, runs, names, key=PAGE)
-    widgets.link_box()
-else:
-    widgets.autoplay()
-    st.caption(tr(COMMON, "presenter_hint"))
+widgets.page_footer(present)
 
 with note:
     guard.report()

@@ -101,9 +101,7 @@ if not present:
                                 key=f"{PAGE}_html", icon=":material/movie:", on_click="ignore")
         st.caption(tr(T, "export_code"))
         st.code(M.snippet(section, setup.values), language="python")
-    widgets.link_box()
-else:
-    st.caption(tr(COMMON, "presenter_hint"))
+widgets.page_footer(present, animated=False)  # its figures are not animated
 
 with note:
     guard.report()

@@ -25,7 +25,6 @@ from pages.lessons.warmup.text import WARMUP as T
 from pages.lib import controls, exports, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.runs import run_request
-from pages.lib.text import COMMON
 from pages.lib.text_names import optimizer_name, optimizer_note
 
 PAGE = PW.PAGE
@@ -99,10 +98,7 @@ if not present:
                         "</span>", unsafe_allow_html=True)
             st.latex(sched.latex)
     exports.setup_exports(fig, setup, runs, names, key=PAGE)
-    widgets.link_box()
-else:
-    widgets.autoplay()
-    st.caption(tr(COMMON, "presenter_hint"))
+widgets.page_footer(present)
 
 with note:
     guard.report()

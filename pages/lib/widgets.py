@@ -386,6 +386,17 @@ def derivatives(surface: Surface) -> None:
     st.latex(surface.hessian_latex)
 
 
+def page_footer(present: bool, *, animated: bool = True) -> None:
+    """The end of every page: the box with the shareable link; in presenter mode instead, the
+    autoplay of the page's animation (when it has one: ``animated``) and how to leave the mode."""
+    if not present:
+        link_box()
+        return
+    if animated:
+        autoplay()
+    st.caption(tr(COMMON, "presenter_hint"))
+
+
 def link_box() -> None:
     """A visible 'copy link' affordance: st.code has a copy button."""
     query = urlencode(st.query_params.to_dict())
