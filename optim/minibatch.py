@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import Optimizer
+from .request import make_call
 from .schedules import Constant
 from .simulate import BOUND, GRAD_TOL, STEP_TOL
 
@@ -295,14 +296,13 @@ def batch_snippet(*, dataset_id: str, opt_id: str, hyper: dict, start, epochs: i
     ``epochs`` epochs with the shuffle ``seed`` (constant lr). Every value is written with ``repr``
     so floats round-trip and the snippet reproduces the page bit for bit.
     """
-    args = ", ".join(f"{k}={v!r}" for k, v in sorted(dict(hyper).items()))
     lines = ["import optim", "from optim.minibatch import simulate_minibatch", "from surfaces import datasets", "",
              f"data = datasets.get({dataset_id!r})",
              f"start = ({float(start[0])!r}, {float(start[1])!r})",
              f"epochs = {int(epochs)!r}",
              f"seed = {int(seed)!r}", "", "runs = {}"]
     for name, b in batches:
-        lines.append(f"opt = optim.make({opt_id!r}{', ' if args else ''}{args})")
+        lines.append(f"opt = {make_call(opt_id, sorted(dict(hyper).items()))}")
         lines.append(f"runs[{name!r}] = simulate_minibatch(data, opt, start, epochs, {int(b)!r}, seed=seed)")
     lines += ["", "for name, run in runs.items():",
               "    print(name, run.status, run.steps, 'updates', run.points[-1], run.loss[-1])"]

@@ -112,7 +112,23 @@ class RunRequest:
                         schedule=self.schedule.build(opt.lr, self.steps), noise=self.noise.model(), seed=self.seed)
 
 
-def _surface_line(surface_id: str | None, formula: str) -> str:
+def make_call(opt_id: str, hyper) -> str:
+    """``optim.make(...)`` as Python for ``hyper`` (a mapping or (name, value) pairs, in that order);
+    every value written with ``repr`` so floats round-trip. The one place snippets write it."""
+    items = hyper.items() if isinstance(hyper, Mapping) else hyper
+    args = ", ".join(f"{k}={v!r}" for k, v in items)
+    return f"optim.make({opt_id!r}{', ' if args else ''}{args})"
+
+
+def noise_call(noise: NoiseSpec) -> str:
+    """The gradient noise of a request as Python (``None`` when there is none)."""
+    if noise.scale > 0:
+        return f"optim.GradientNoise(scale={noise.scale!r}, batch_size={noise.batch!r})"
+    return "None"
+
+
+def surface_line(surface_id: str | None, formula: str) -> str:
+    """``surface = ...`` as Python: a catalog entry, a generated surface or the typed formula."""
     if surface_id and surface_id != "custom":
         if surface_id in GENERATED_IDS:  # not formula text (surfaces.generated): built by id
             return f"surface = surfaces.get({surface_id!r})"
@@ -125,24 +141,20 @@ def snippet(*, surface_id: str | None, formula: str, runs: Sequence[tuple[str, R
     lines = ["import numpy as np", "import optim", "import surfaces", ""]
     if note:
         lines += [f"# {line}" for line in note.splitlines()] + [""]
-    lines += [_surface_line(surface_id, formula), "", "runs = {}"]
+    lines += [surface_line(surface_id, formula), "", "runs = {}"]
     for name, req in runs:
         lines.append(f"# {name}")
         if req.opt_id == COMPOSED:
             lines.append(f"opt = optim.compose.build(optim.compose.Parts.from_dict({dict(req.hyper)!r}))")
         else:
-            args = ", ".join(f"{k}={v!r}" for k, v in req.hyper)
-            lines.append(f"opt = optim.make({req.opt_id!r}{', ' if args else ''}{args})")
+            lines.append(f"opt = {make_call(req.opt_id, req.hyper)}")
         if req.schedule.is_constant:
             lines.append("schedule = None")
         else:
             extra = "".join(f", {k}={v!r}" for k, v in req.schedule.params)
             lines.append(f"schedule = optim.schedules.build({req.schedule.kind!r}, opt.lr, {req.steps!r}, "
                          f"warmup={req.schedule.warmup!r}{extra})")
-        if req.noise.scale > 0:
-            lines.append(f"noise = optim.GradientNoise(scale={req.noise.scale!r}, batch_size={req.noise.batch!r})")
-        else:
-            lines.append("noise = None")
+        lines.append(f"noise = {noise_call(req.noise)}")
         lines.append(f"runs[{name!r}] = optim.simulate(surface, opt, np.asarray(({req.start[0]!r}, {req.start[1]!r}), "
                      f"float), {req.steps!r}, schedule=schedule, noise=noise, seed={req.seed!r})")
     lines += ["", "for name, run in runs.items():",

@@ -17,6 +17,7 @@ import numpy as np
 import optim
 import surfaces
 from optim import basins as B
+from optim.request import make_call, noise_call, surface_line
 from pages.lib.claims import Drawn
 from pages.lib.text import tr_for
 from pages.lib.text_names import surface_name
@@ -374,14 +375,11 @@ def maps_csv(views: Sequence[MapView], lang: str) -> str:
 
 def map_snippet(setup: BasinSetup) -> str:
     """Python that recomputes the page's maps with ``optim.basins`` (same grid, rule and seeds)."""
-    lines = ["import optim", "import surfaces", "", f"surface = surfaces.CATALOG[{setup.surface_id!r}]",
+    lines = ["import optim", "import surfaces", "", surface_line(setup.surface_id, ""),
              "window = surface.window", "atlas = surfaces.critical_points(surface, window)", "maps = {}"]
     for i, req in enumerate(setup.maps):
-        args = ", ".join(f"{k}={v!r}" for k, v in req.hyper)
-        noise = (f"optim.GradientNoise(scale={req.noise.scale!r}, batch_size={req.noise.batch!r})"
-                 if req.noise.scale > 0 else "None")
-        lines.append(f"maps[{i + 1}] = optim.basins.basin_map(surface, optim.make({req.opt_id!r}, {args}), window, "
-                     f"n={req.n}, steps={req.steps}, noise={noise}, seeds={req.seeds}, atlas=atlas, "
+        lines.append(f"maps[{i + 1}] = optim.basins.basin_map(surface, {make_call(req.opt_id, req.hyper)}, window, "
+                     f"n={req.n}, steps={req.steps}, noise={noise_call(req.noise)}, seeds={req.seeds}, atlas=atlas, "
                      f"seed={req.seed}, match_tol={req.match_tol!r})")
     lines.append("# maps[i].label: the most likely end per cell (index into maps[i].targets, or -1 diverged, "
                  "-2 not settled, -3 elsewhere)")
