@@ -28,6 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import sympy as sp
+
+from surfaces.surface import FormulaPrinter  # the printer Surface compiles with
 
 from .base import Optimizer
 from .noise import GradientNoise
@@ -75,12 +78,6 @@ def _generic_evaluator(surface):
 
 
 def _compile_lean(surface):
-    try:
-        import sympy as sp
-
-        from surfaces.surface import _Printer  # the printer Surface compiles with
-    except ImportError:  # pragma: no cover - surfaces not importable: generic path
-        return None
     expr = getattr(surface, "expr", None)
     grads = getattr(surface, "gradient_exprs", None)
     hess = getattr(surface, "hessian_exprs", None)
@@ -98,7 +95,7 @@ def _compile_lean(surface):
         keep = _needed(cses, reduced[:3])
         pruned = [(s, e) for s, e in cses if s in keep]
         raw = sp.lambdify((x, y), list(reduced[:3]), modules="numpy", cse=lambda e: (pruned, e),
-                          printer=_Printer({"fully_qualified_modules": False, "inline": True,
+                          printer=FormulaPrinter({"fully_qualified_modules": False, "inline": True,
                                             "allow_unknown_functions": True}))
     except Exception:  # noqa: BLE001 - any SymPy/printer trouble: use value_and_grad
         return None

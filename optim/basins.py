@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import surfaces
+
 from .base import Optimizer
 from .basin_loop import (
     _CONVERGED,
@@ -208,8 +210,6 @@ def classify(ends: Ends, atlas, window: Window, match_tol: float = MATCH_TOL) ->
 def _atlas(surface, window, atlas):
     if atlas is not None:
         return atlas
-    import surfaces  # lazy: optim does not need surfaces otherwise
-
     return surfaces.critical_points(surface, window)
 
 

@@ -27,6 +27,8 @@ import numpy as np
 
 from surfaces.atlas_types import sorted_eigh
 
+from .request import NoiseSpec, RunRequest
+
 
 @dataclass(frozen=True)
 class LocalModel:
@@ -189,8 +191,6 @@ class EscapeLab:
 
     def requests(self) -> list:
         """The six runs as :class:`optim.request.RunRequest` s, (a) .. (f)."""
-        from .request import NoiseSpec, RunRequest
-
         c = np.asarray(self.center, float)
         d = offset_direction(np.asarray(self.hessian), self.angle)
         gd = (("lr", self.lr),)

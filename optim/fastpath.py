@@ -41,6 +41,9 @@ def scalar_evaluator(surface) -> ScalarEval | None:
 
 
 def _compile(surface) -> ScalarEval | None:
+    own = getattr(surface, "scalar_value_and_grad", None)
+    if callable(own):  # a surface with its own float evaluator (a network slice: lambdify would take minutes)
+        return own
     expr = getattr(surface, "expr", None)
     grads = getattr(surface, "gradient_exprs", None)
     hess = getattr(surface, "hessian_exprs", None)

@@ -31,9 +31,11 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import PythonCodePrinter
 
 from . import schedules as S
+from .compose import Parts, identify
 from .fastpath import scalar_evaluator
 from .request import COMPOSED, RunRequest
 from .simulate import BOUND
+from .specs import make
 from .standalone_rules import TEMPLATES, Rule
 
 CSV_COLUMNS = ("path", "step", "x", "y", "loss", "grad_x", "grad_y", "lr", "update_x", "update_y")
@@ -50,7 +52,7 @@ class NotStandalone(ValueError):
 
 # --- the surface -----------------------------------------------------------------------------
 class _NumPyOut(NumPyPrinter):
-    """The page's NumPy printer (:class:`surfaces.surface._Printer`), fully qualified."""
+    """The page's NumPy printer (:class:`surfaces.surface.FormulaPrinter`), fully qualified."""
 
     def _print_Heaviside(self, expr):
         h0 = self._print(expr.args[1]) if len(expr.args) > 1 else "0.5"
@@ -214,11 +216,7 @@ def _schedule_kinds(sched) -> list[type]:
 def _named(req: RunRequest):
     """The named optimizer a request runs: ``(optim.Optimizer, its id)``; a composition of parts
     counts when it IS a named optimizer (:func:`optim.compose.identify`)."""
-    from . import make
-
     if req.opt_id == COMPOSED:
-        from .compose import Parts, identify
-
         found = identify(Parts.from_dict(dict(req.hyper)))
         if not found:
             raise NotStandalone("a new combination of parts (no named optimizer) is written out only with optim", "composed")

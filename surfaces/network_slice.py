@@ -244,30 +244,14 @@ class _SliceSurface(Surface):
         object.__setattr__(self, "gradient_exprs", (gx, gy))
         object.__setattr__(self, "hessian_exprs", ((hxx, hxy), (hxy, hyy)))
         object.__setattr__(self, "_compiled", functools.partial(_evaluate, self._pieces))
-        _register_scalar_evaluator(self)
 
-
-def _register_scalar_evaluator(surface: _SliceSurface) -> None:
-    """Single-start runs (``optim.simulate``) evaluate through ``optim.fastpath``, which would
-    lambdify the full formulas for Python's ``math`` module with a common-subexpression search:
-    minutes for a slice. Its cache is keyed by surface: hand it this surface's own evaluator
-    (one point through :func:`_evaluate`, ~0.1 ms) instead. Skipped if that module changed."""
-    try:
-        from optim import fastpath
-    except ImportError:  # pragma: no cover - surfaces used without optim
-        return
-    cache = getattr(fastpath, "_CACHE", None)
-    if cache is None:
-        return
-
-    def evaluate(a: float, b: float) -> tuple[float, float, float]:
-        f, ga, gb = _evaluate(surface._pieces, a, b)[:3]
+    def scalar_value_and_grad(self, a: float, b: float) -> tuple[float, float, float]:
+        """(f, df/da, df/db) at one point, as floats: single-start runs (``optim.simulate``)
+        evaluate through ``optim.fastpath``, which would otherwise lambdify the full formulas
+        for Python's ``math`` module with a common-subexpression search: minutes for a slice.
+        One point through :func:`_evaluate` costs ~0.1 ms."""
+        f, ga, gb = _evaluate(self._pieces, a, b)[:3]
         return float(f), float(ga), float(gb)
-
-    try:
-        cache[surface] = evaluate
-    except TypeError:
-        pass
 
 
 @dataclass(frozen=True, eq=False)

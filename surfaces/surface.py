@@ -73,7 +73,7 @@ class Surface:
         object.__setattr__(self, "hessian_exprs", ((hxx, hxy), (hxy, hyy)))
         compiled = sp.lambdify(
             (X, Y), [self.expr, gx, gy, hxx, hxy, hyy], modules="numpy", cse=True,
-            printer=_Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}),
+            printer=FormulaPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}),
         )
         object.__setattr__(self, "_compiled", compiled)
 
@@ -180,7 +180,7 @@ def _standard(expr: sp.Expr) -> sp.Expr:
     return expr.replace(_RealAbs, sp.Abs).replace(_RealSign, sp.sign)
 
 
-class _Printer(NumPyPrinter):
+class FormulaPrinter(NumPyPrinter):
     """NumPy printer with direct Heaviside/Max/Min: the stock one rewrites Heaviside as a
     Piecewise and simplifies it (1.8 s for cos(max(max(x, softplus(y)), 2)))."""
 

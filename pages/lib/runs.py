@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 import surfaces
+from optim.bursts import find_bursts
 from optim.request import RunRequest
 from surfaces import Surface
 
@@ -47,8 +48,6 @@ def bursts_of(surface_id: str, formula: str, request: RunRequest):
     """:func:`optim.bursts.find_bursts` of ``run_request(...)``, cached like the run: the burst
     scan takes a running median at every step (~0.1-0.3 s on a long run), too much to redo for
     every student who opens the same link."""
-    from optim.bursts import find_bursts
-
     return find_bursts(run_request(surface_id, formula, request))
 
 
