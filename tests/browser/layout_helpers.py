@@ -130,7 +130,7 @@ LAID_OUT_JS = """(sel) => {
 
 
 def wait_laid_out(page, selector: str, timeout: float = 30_000) -> None:
-    """Wait until the page's layout script (pages.lib.widgets.layout_script) has laid the race figure
+    """Wait until the page's layout script (pages.lib.screen.layout_script) has laid the race figure
     out for this screen, and it stays so (Streamlit may put its own height back once, then the
     script applies the layout again)."""
     import time
