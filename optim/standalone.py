@@ -179,31 +179,29 @@ SCHEDULE_CODE = {
 }
 
 
+# each schedule class: the script's function that builds it and the attributes it takes, in order
+_SCHEDULE_CALLS = {
+    S.Constant: ("constant", ("lr",)),
+    S.Step: ("step_decay", ("lr", "step_size", "gamma")),
+    S.MultiStep: ("multistep", ("lr", "milestones", "gamma")),
+    S.Exponential: ("exponential", ("lr", "gamma")),
+    S.InverseTime: ("inverse_time", ("lr", "k")),
+    S.InverseSqrt: ("inverse_sqrt", ("lr",)),
+    S.Cosine: ("cosine", ("lr", "T", "floor")),
+    S.CosineRestarts: ("cosine_restarts", ("lr", "T_0", "T_mult", "floor")),
+    S.OneCycle: ("one_cycle", ("lr", "total_steps", "pct_start", "div_factor", "final_div_factor")),
+}
+
+
 def _schedule_call(sched) -> str:
     """The script's expression that builds ``sched`` (an :mod:`optim.schedules` object)."""
-    r = repr
-    if isinstance(sched, S.Constant):
-        return f"constant({r(sched.lr)})"
-    if isinstance(sched, S.Step):
-        return f"step_decay({r(sched.lr)}, {r(sched.step_size)}, {r(sched.gamma)})"
-    if isinstance(sched, S.MultiStep):
-        return f"multistep({r(sched.lr)}, {r(tuple(sched.milestones))}, {r(sched.gamma)})"
-    if isinstance(sched, S.Exponential):
-        return f"exponential({r(sched.lr)}, {r(sched.gamma)})"
-    if isinstance(sched, S.InverseTime):
-        return f"inverse_time({r(sched.lr)}, {r(sched.k)})"
-    if isinstance(sched, S.InverseSqrt):
-        return f"inverse_sqrt({r(sched.lr)})"
-    if isinstance(sched, S.Cosine):
-        return f"cosine({r(sched.lr)}, {r(sched.T)}, {r(sched.floor)})"
-    if isinstance(sched, S.CosineRestarts):
-        return f"cosine_restarts({r(sched.lr)}, {r(sched.T_0)}, {r(sched.T_mult)}, {r(sched.floor)})"
-    if isinstance(sched, S.OneCycle):
-        return (f"one_cycle({r(sched.lr)}, {r(sched.total_steps)}, {r(sched.pct_start)}, {r(sched.div_factor)}, "
-                f"{r(sched.final_div_factor)})")
     if isinstance(sched, S.Warmup):
-        return f"warmup({_schedule_call(sched.schedule)}, {r(sched.warmup_steps)}, {r(sched.start_factor)})"
-    raise NotStandalone(f"schedule {type(sched).__name__} cannot be written out")
+        return f"warmup({_schedule_call(sched.schedule)}, {sched.warmup_steps!r}, {sched.start_factor!r})"
+    if type(sched) not in _SCHEDULE_CALLS:
+        raise NotStandalone(f"schedule {type(sched).__name__} cannot be written out")
+    name, attrs = _SCHEDULE_CALLS[type(sched)]
+    values = [getattr(sched, a) for a in attrs]
+    return f"{name}({', '.join(repr(tuple(v) if isinstance(v, list) else v) for v in values)})"
 
 
 def _schedule_kinds(sched) -> list[type]:
