@@ -52,8 +52,9 @@ def race_spec(preset) -> dict:
 
 
 def render(spec: dict, size: tuple[int, int] = SIZE) -> bytes:
-    """Draw the surface image and the full (faint) paths of a race figure spec, small (a chart
-    without a surface image: its named curves, :func:`render_curves`)."""
+    """Draw the surface image, the full (faint) paths and the marker traces (the atlas' critical
+    points) of a figure spec, small, with the figure's aspect ratio when it has equal axes (a
+    chart without a surface image: its named curves, :func:`render_curves`)."""
     if not spec.get("layout", {}).get("images"):
         return render_curves(spec, size)
     layout = spec["layout"]
@@ -64,9 +65,13 @@ def render(spec: dict, size: tuple[int, int] = SIZE) -> bytes:
     yr = layout.get("yaxis", {}).get("range", [y0 - sy, y0])
     xmin, xmax, ymin, ymax = float(xr[0]), float(xr[1]), float(yr[0]), float(yr[1])
     w, h = size
+    sx_px, sy_px = (w - 1) / (xmax - xmin), (h - 1) / (ymax - ymin)
+    if layout.get("yaxis", {}).get("scaleanchor") == "x":  # equal axes: keep the aspect, centred
+        sx_px = sy_px = min(sx_px, sy_px)
+    ox, oy = (w - 1 - (xmax - xmin) * sx_px) / 2, (h - 1 - (ymax - ymin) * sy_px) / 2
 
     def to_px(x, y):
-        return (x - xmin) / (xmax - xmin) * (w - 1), (ymax - y) / (ymax - ymin) * (h - 1)
+        return ox + (x - xmin) * sx_px, oy + (ymax - y) * sy_px
 
     canvas = Image.new("RGB", size, "white")
     surf = Image.open(io.BytesIO(png)).convert("RGBA")
@@ -91,9 +96,55 @@ def render(spec: dict, size: tuple[int, int] = SIZE) -> bytes:
         if pts:
             ex, ey = pts[-1]
             draw.ellipse([ex - 5, ey - 5, ex + 5, ey + 5], fill=colour, outline=(0, 0, 0))
+    for trace in spec.get("data", []):
+        marker = trace.get("marker") or {}
+        if (trace.get("mode") == "markers" and trace.get("xaxis", "x") == "x" and trace.get("yaxis", "y") == "y"
+                and _largest(marker.get("size")) > 0):
+            for a, b in zip(decode_array(trace.get("x")), decode_array(trace.get("y"))):
+                if np.isfinite(a) and np.isfinite(b):
+                    _marker(draw, *to_px(a, b), marker)
+    if ox > 0.5 or oy > 0.5:  # outside the plot: white, as on the page
+        left, top = to_px(xmin, ymax)
+        right, bottom = to_px(xmax, ymin)
+        for rect in ([0, 0, left - 1, h], [right + 1, 0, w, h], [0, 0, w, top - 1], [0, bottom + 1, w, h]):
+            if rect[2] >= rect[0] and rect[3] >= rect[1]:
+                draw.rectangle(rect, fill="white")
     buf = io.BytesIO()
     canvas.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+def _largest(size) -> float:
+    """A marker size as plotly takes it (a number, a list, a base64 array): the largest; 0 if none."""
+    if isinstance(size, (list, tuple, dict)):
+        values = decode_array(size)
+        return float(np.nanmax(values)) if len(values) else 0.0
+    return float(size or 0)
+
+
+def _marker(draw, x: float, y: float, marker: dict, r: float = 5.0) -> None:
+    """One plotly marker, small: its symbol (circle, open circle, triangle, x, diamond, star;
+    anything else a circle) in its colour with a dark outline."""
+    colour = marker.get("color") if isinstance(marker.get("color"), str) else "#000000"
+    edge = (marker.get("line") or {}).get("color")
+    edge = edge if isinstance(edge, str) else ("#000000" if colour.lower() in ("white", "#ffffff") else "#ffffff")
+    symbol = str(marker.get("symbol", "circle"))
+    if symbol == "x":
+        for width, c in ((5, edge), (2, colour)):
+            draw.line([x - r, y - r, x + r, y + r], fill=c, width=width)
+            draw.line([x - r, y + r, x + r, y - r], fill=c, width=width)
+    elif symbol.startswith("triangle"):
+        draw.polygon([(x, y - r - 1), (x - r, y + r - 1), (x + r, y + r - 1)], fill=colour, outline=edge)
+    elif symbol.startswith("diamond"):
+        draw.polygon([(x, y - r - 1), (x + r + 1, y), (x, y + r + 1), (x - r - 1, y)], fill=colour, outline=edge)
+    elif symbol.startswith("star"):
+        angles = np.pi / 2 + np.arange(10) * np.pi / 5
+        radii = np.where(np.arange(10) % 2 == 0, r + 2, (r + 2) * 0.45)
+        draw.polygon([(x + q * np.cos(t), y - q * np.sin(t)) for q, t in zip(radii, angles)], fill=colour, outline=edge)
+    elif symbol.endswith("-open"):
+        draw.ellipse([x - r - 1, y - r - 1, x + r + 1, y + r + 1], outline=colour, width=2)
+    else:
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=colour, outline=edge)
 
 
 def _scaled(v: np.ndarray, log: bool) -> np.ndarray:
