@@ -60,6 +60,8 @@ def test_browser_keeps_its_view_when_its_replica_dies(haproxy_exe, chromium_brow
             # the next change runs on the live replica (a new session there, the link's state)
             box = page.locator("[data-testid='stSidebar'] input[type='number']").first
             before = page.evaluate("() => location.search")
+            # mark the figures drawn now: the change must bring new ones (a redraw replaces gd.data)
+            page.evaluate("() => document.querySelectorAll('.js-plotly-plot').forEach(g => { if (g.data) g.data.__old = 1; })")
             box.focus()
             box.press("ArrowUp")
             box.press("Enter")
@@ -67,6 +69,9 @@ def test_browser_keeps_its_view_when_its_replica_dies(haproxy_exe, chromium_brow
             page.wait_for_timeout(300)
             page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
             page.wait_for_selector(PLOT, state="attached", timeout=TIMEOUT_MS)
+            # under load "idle" can show before the change's run starts: wait for its figures to arrive
+            page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                                   ".some(g => g.data && !g.data.__old)", timeout=TIMEOUT_MS)
             assert not page.locator("[data-testid='stException']").count()
         finally:
             context.close()

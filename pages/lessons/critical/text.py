@@ -218,6 +218,8 @@ ATLAS_NOTES_ZH = (
     (r"algebra: (.*)", r"代数：\1"),
     (r"Newton still found (\d+) new point\(s\) in its last pass \((\d+) x \d+ seeds(, then the time budget ran out)?\)"
      r": the list may be incomplete", r"牛顿法在最后一轮（\2 × \2 个起点）仍找到 \1 个新点：列表可能不完整"),
+    (r"Newton search: one pass of (\d+) x \d+ seeds only \(time budget\); the list may be incomplete",
+     r"牛顿法搜索：时间预算只够一轮 \1 × \1 个起点；列表可能不完整"),
     (r"Newton found (\d+) point\(s\) the exact algebra did not: check them", r"牛顿法找到了 \1 个精确代数没有找到的点：请检查"),
     (r"non-smooth (\w+) at \(([^)]*)\): the gradient is undefined there", r"不光滑的 \1，位于 (\2)：那里梯度没有定义"),
     (r"index check failed: .*", "指数检验失败：找到的点的指数之和不等于窗口边界上 grad f 的环绕数：有 critical point 被漏掉"),
