@@ -11,6 +11,19 @@ titles, legend entries, the slider's current value), each with a kind and a labe
 
 from __future__ import annotations
 
+from pages.lib.registry import CONTENT_PAGES
+
+# The page's animated race chart, marked once it is drawn (wait_for_function(MARK_RACE)), and the
+# pages that have one (the real-network page has charts, no race).
+RACE = "[data-testid='stMain'] .js-plotly-plot[data-race='1']"
+MARK_RACE = """() => {
+  const gd = [...document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")]
+      .find(g => g.layout && g.layout.meta && g.layout.meta.animated_traces && g.querySelector('.main-svg'));
+  if (gd) gd.setAttribute('data-race', '1');
+  return !!gd;
+}"""
+RACE_PAGES = [p.url_path for p in CONTENT_PAGES if p.url_path != "network"]
+
 GEOMETRY_JS = """(sel) => {
   const gd = document.querySelector(sel);
   if (!gd) return null;

@@ -23,19 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 
 from browser_helpers import wait_app_idle  # noqa: E402
-from layout_helpers import overlaps, race_geometry, wait_laid_out  # noqa: E402
+from layout_helpers import MARK_RACE, overlaps, race_geometry, wait_laid_out  # noqa: E402
 
 from pages.lib.presets import presets_for  # noqa: E402
 from pages.lib.registry import CONTENT_PAGES  # noqa: E402
 
 SIZES = {"phone": (390, 844, False), "proj1366": (1366, 768, True), "proj1920": (1920, 1080, True),
          "desktop": (1400, 1000, False)}
-MARK = """() => {
-  const gd = [...document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")]
-      .find(g => g.layout && g.layout.meta && g.layout.meta.animated_traces && g.querySelector('.main-svg'));
-  if (gd) gd.setAttribute('data-race', '1');
-  return !!gd;
-}"""
 RACE = "[data-testid='stMain'] .js-plotly-plot[data-race='1']"
 
 
@@ -64,7 +58,7 @@ def main() -> None:
                 wait_app_idle(page, timeout=120_000)
                 row = {"size": size, "page": name}
                 try:
-                    page.wait_for_function(MARK, timeout=15_000)
+                    page.wait_for_function(MARK_RACE, timeout=15_000)
                 except Exception:
                     page.screenshot(path=str(out / f"{size}_{name}.png"))
                     rows.append(row | {"race": False})

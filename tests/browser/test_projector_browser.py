@@ -16,22 +16,14 @@ import time
 
 import pytest
 from browser_helpers import assert_no_exception, wait_app_idle
-from layout_helpers import centre, hit, overlaps, race_geometry, wait_laid_out
+from layout_helpers import MARK_RACE, RACE, RACE_PAGES, centre, hit, overlaps, race_geometry, wait_laid_out
 
 from pages.lib.presets import presets_for
-from pages.lib.registry import CONTENT_PAGES
 
 pytestmark = pytest.mark.browser
 
 SIZES = {"present1366": ({"width": 1366, "height": 768}, True), "desktop1400": ({"width": 1400, "height": 1000}, False)}
-RACE = "[data-testid='stMain'] .js-plotly-plot[data-race='1']"
-MARK_RACE = """() => {
-  const gd = [...document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")]
-      .find(g => g.layout && g.layout.meta && g.layout.meta.animated_traces && g.querySelector('.main-svg'));
-  if (gd) gd.setAttribute('data-race', '1');
-  return !!gd;
-}"""
-RACE_PAGES = [p.url_path for p in CONTENT_PAGES if p.url_path != "network"]
+
 # Known, left for later (issue 11): on the batch page's map the first x and the last y tick label
 # touch at the corner, and the colour bar's top label touches its title.
 # On the compose page the symmetric-log loss panel's tick labels (-0.1, 0, 0.1, 1) touch by 1-3 px.
