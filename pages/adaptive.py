@@ -30,7 +30,6 @@ from pages.lib import exports, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.registry import PLAYGROUND_MAX_STEPS
 from pages.lib.runs import bursts_of, get_surface, run_request, surface_grid
-from pages.lib.text import COMMON
 
 guard, present, side = widgets.page_header(PAGE, tr(T, "title"), tr(T, "intro"))
 lang = current_lang()
@@ -91,8 +90,9 @@ if not present:
         for key in ("rules_lecture_adagrad", "rules_torch_adagrad", "rules_rmsprop", "rules_adam"):
             st.markdown(f"- {tr(T, key)}")
         widgets.update_rules(slots)
-    with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = exports.Source(surface_id=surface_id, formula="",
-                                  runs=[(slot.label, req) for slot, req in zip(slots, requests)])
-        widgets.export_panel(fig, runs, [slot.label for slot in slots], snippet, key=PAGE)
+    if (box := exports.export_box(PAGE)) is not None:
+        with box:
+            snippet = exports.Source(surface_id=surface_id, formula="",
+                                      runs=[(slot.label, req) for slot, req in zip(slots, requests)])
+            widgets.export_panel(fig, runs, [slot.label for slot in slots], snippet, key=PAGE)
 widgets.page_footer(present)

@@ -28,7 +28,6 @@ from pages.lib import controls, exports, widgets
 from pages.lib.figures import PathView
 from pages.lib.links import current_lang, tr
 from pages.lib.runs import run_request
-from pages.lib.text import COMMON
 
 PAGE = BC.PAGE
 C = BC.CONTROLS
@@ -154,14 +153,15 @@ if not present:
     st.caption(tr(T, "race_caption"))
     with st.expander(tr(T, "rules"), expanded=False):
         st.markdown(tr(T, "rules_text", tol=setup.maps[0].match_tol, lam=f"{values['lam']:g}"))
-    with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = exports.Source(surface_id=setup.surface_id, formula="", note=tr(T, "snippet_note"),
-                                  runs=list(zip(names, requests)))
-        widgets.export_panel(race, runs, names, snippet, key=PAGE)
-        st.download_button(tr(T, "map_csv"), data=lambda: M.maps_csv(views, lang), file_name="descent-lab-basins.csv",
-                           mime="text/csv", key=f"{PAGE}_maps_csv", icon=":material/grid_on:", on_click="ignore")
-        st.caption(tr(T, "map_python"))
-        st.code(M.map_snippet(setup), language="python")
+    if (box := exports.export_box(PAGE)) is not None:
+        with box:
+            snippet = exports.Source(surface_id=setup.surface_id, formula="", note=tr(T, "snippet_note"),
+                                      runs=list(zip(names, requests)))
+            widgets.export_panel(race, runs, names, snippet, key=PAGE)
+            st.download_button(tr(T, "map_csv"), data=lambda: M.maps_csv(views, lang), file_name="descent-lab-basins.csv",
+                               mime="text/csv", key=f"{PAGE}_maps_csv", icon=":material/grid_on:", on_click="ignore")
+            st.caption(tr(T, "map_python"))
+            st.code(M.map_snippet(setup), language="python")
 widgets.page_footer(present)
 
 with note:

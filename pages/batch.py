@@ -17,9 +17,8 @@ from optim.minibatch import batch_snippet, tradeoff
 from pages.lessons.batch import cached
 from pages.lessons.batch import model as M
 from pages.lessons.batch.text import BATCH as T
-from pages.lib import widgets
+from pages.lib import exports, widgets
 from pages.lib.links import current_lang, tr
-from pages.lib.text import COMMON
 from pages.lib.text_names import dataset_name
 from surfaces import datasets
 
@@ -108,10 +107,11 @@ if not present:
         st.markdown(table)
     else:
         st.caption(tr(T, "no_small_large"))
-    with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = batch_snippet(dataset_id=dataset_id, opt_id=opt_id, hyper=hyper, start=start, epochs=int(epochs),
-                                batches=list(zip(names, batch_list)), seed=int(seed))
-        widgets.export_panel(fig, runs, list(names), snippet, key=PAGE, meta={
-            "dataset": dataset_id, "optimizer": opt_id, "hyperparameters": dict(hyper), "start": list(start),
-            "epochs": int(epochs), "batch_sizes": dict(zip(names, map(int, batch_list))), "seed": int(seed)})
+    if (box := exports.export_box(PAGE)) is not None:
+        with box:
+            snippet = batch_snippet(dataset_id=dataset_id, opt_id=opt_id, hyper=hyper, start=start, epochs=int(epochs),
+                                    batches=list(zip(names, batch_list)), seed=int(seed))
+            widgets.export_panel(fig, runs, list(names), snippet, key=PAGE, meta={
+                "dataset": dataset_id, "optimizer": opt_id, "hyperparameters": dict(hyper), "start": list(start),
+                "epochs": int(epochs), "batch_sizes": dict(zip(names, map(int, batch_list))), "seed": int(seed)})
 widgets.page_footer(present)

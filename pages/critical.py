@@ -21,7 +21,7 @@ from pages.lessons.critical.text import CRITICAL as T
 from pages.lib import exports, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.runs import CUSTOM, run_request
-from pages.lib.text import COMMON, PLAYGROUND
+from pages.lib.text import PLAYGROUND
 from surfaces.atlas import EIG_TOL_REL, classify, eigen_tolerance
 
 PAGE = "critical"
@@ -242,11 +242,12 @@ else:
     st.markdown("\n".join("- " + line for line in M.lab_watch(lab_runs, dists, surface, start_c, drop, H_s, eps, lr,
                                                                phi, span, lab_steps, lang)))
     if not present:
-        with st.expander(tr(COMMON, "exports"), expanded=False):
-            snippet = exports.Source(
-                surface_id=surface_id, formula=formula, note=tr(T, "snippet_note", x=float(saddle.x), y=float(saddle.y)),
-                runs=list(zip(names, lab_requests)))
-            widgets.export_panel(race, list(lab_runs), names, snippet, key=PAGE)
+        if (box := exports.export_box(PAGE)) is not None:
+            with box:
+                snippet = exports.Source(
+                    surface_id=surface_id, formula=formula, note=tr(T, "snippet_note", x=float(saddle.x), y=float(saddle.y)),
+                    runs=list(zip(names, lab_requests)))
+                widgets.export_panel(race, list(lab_runs), names, snippet, key=PAGE)
         with st.expander(tr(T, "lab_math"), expanded=False):
             for line in M.LAB_MATH:
                 st.latex(line)

@@ -20,10 +20,9 @@ from pages.lessons.network import figures as F
 from pages.lessons.network import model as M
 from pages.lessons.network import presets as PN
 from pages.lessons.network.text import NETWORK as T
-from pages.lib import claims, controls, widgets
+from pages.lib import claims, controls, exports, widgets
 from pages.lib.links import current_lang, tr
 from pages.lib.presets import PRESETS
-from pages.lib.text import COMMON
 
 PAGE = PN.PAGE
 C = PN.CONTROLS
@@ -91,16 +90,17 @@ if not present:
                   m=data_spec["n_test"], seed=data_spec["seed"]))
     st.markdown(tr(T, "slice_line", sizes=M.SIZES, race=PRESETS["network_slice_race"].link(lang=lang),
                    atlas=PRESETS["critical_network_slice"].link(lang=lang)))
-    with st.expander(tr(COMMON, "exports"), expanded=False):
-        cols = st.columns(2)
-        cols[0].download_button(tr(T, "export_csv"), data=M.section_csv(section, res, args),
-                                file_name=f"descent-lab-network-{section}.csv", mime="text/csv",
-                                key=f"{PAGE}_csv", icon=":material/table:", on_click="ignore")
-        cols[1].download_button(tr(T, "export_html"), data=lambda: F.offline_html(figs),
-                                file_name=f"descent-lab-network-{section}.html", mime="text/html",
-                                key=f"{PAGE}_html", icon=":material/movie:", on_click="ignore")
-        st.caption(tr(T, "export_code"))
-        st.code(M.snippet(section, setup.values), language="python")
+    if (box := exports.export_box(PAGE)) is not None:
+        with box:
+            cols = st.columns(2)
+            cols[0].download_button(tr(T, "export_csv"), data=M.section_csv(section, res, args),
+                                    file_name=f"descent-lab-network-{section}.csv", mime="text/csv",
+                                    key=f"{PAGE}_csv", icon=":material/table:", on_click="ignore")
+            cols[1].download_button(tr(T, "export_html"), data=lambda: F.offline_html(figs),
+                                    file_name=f"descent-lab-network-{section}.html", mime="text/html",
+                                    key=f"{PAGE}_html", icon=":material/movie:", on_click="ignore")
+            st.caption(tr(T, "export_code"))
+            st.code(M.snippet(section, setup.values), language="python")
 widgets.page_footer(present, animated=False)  # its figures are not animated
 
 with note:

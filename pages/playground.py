@@ -10,7 +10,6 @@ from pages.lib import exports, widgets
 from pages.lib.links import tr
 from pages.lib.registry import PLAYGROUND_MAX_STEPS
 from pages.lib.runs import CUSTOM, run_request, surface_grid
-from pages.lib.text import COMMON
 from pages.lib.text import PLAYGROUND as T
 
 PAGE = "playground"
@@ -76,8 +75,9 @@ if not present:
         widgets.update_rules(slots)
     with st.expander(tr(T, "derivatives"), expanded=False):
         widgets.derivatives(surface)
-    with st.expander(tr(COMMON, "exports"), expanded=False):
-        snippet = exports.Source(surface_id=surface_id, formula=formula,
-                                  runs=[(slot.label, req) for slot, req in zip(slots, requests)])
-        widgets.export_panel(fig, runs, [s.label for s in slots], snippet, key=PAGE)
+    if (box := exports.export_box(PAGE)) is not None:
+        with box:
+            snippet = exports.Source(surface_id=surface_id, formula=formula,
+                                      runs=[(slot.label, req) for slot, req in zip(slots, requests)])
+            widgets.export_panel(fig, runs, [s.label for s in slots], snippet, key=PAGE)
 widgets.page_footer(present)

@@ -85,6 +85,17 @@ def classroom_run(page_file: str, preset, **extra):
     return at
 
 
+def open_exports(at, page: str):
+    """Open ``page``'s "Export" expander as a user would (its content is built only while it is
+    open; opening reruns the page). Returns the AppTest after the rerun."""
+    from pages.lib.exports import export_box_key
+
+    at.session_state[export_box_key(page)] = True
+    at.run()
+    assert not at.exception
+    return at
+
+
 def animated_spec(at) -> dict:
     """The spec of the page's first animated chart (the one with frames)."""
     import json

@@ -11,7 +11,7 @@ import pytest
 
 from pages.lib import claims
 from pages.lib.presets import PRESETS, presets_for
-from tests.conftest import animated_spec, app_test
+from tests.conftest import animated_spec, app_test, open_exports
 
 PAGE = "pages/batch.py"
 BATCH_PRESETS = presets_for("batch")
@@ -153,6 +153,7 @@ def test_copy_as_python_reproduces_the_page_bit_for_bit():
     at = run_page(**_link(BATCH_PRESETS[0]))
     assert not at.exception
     assert any(e.label == "Export" for e in at.expander)
+    at = open_exports(at, "batch")
     snippet = next(c.value for c in at.code if "simulate_minibatch" in c.value)
     ns: dict = {}
     exec(compile(snippet, "<snippet>", "exec"), ns)  # our own generated code, in a test only

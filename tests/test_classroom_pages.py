@@ -10,7 +10,7 @@ import pytest
 
 from pages.lib import claims
 from pages.lib.presets import presets_for
-from tests.conftest import animated_spec, classroom_run, watch_text
+from tests.conftest import animated_spec, classroom_run, open_exports, watch_text
 
 LESSON_PAGES = ("critical", "momentum", "adaptive", "warmup", "compose")
 
@@ -40,6 +40,7 @@ def test_presenter_mode_hides_controls_enlarges_and_autoplays(page):
 def test_copy_as_python_reproduces_the_pages_runs_bit_for_bit(page):
     at = _first_preset_run(page)
     assert "Export" in [e.label for e in at.expander]
+    at = open_exports(at, page)
     snippet = next(c.value for c in at.code if "optim.simulate" in c.value)
     ns: dict = {}
     exec(compile(snippet, "<snippet>", "exec"), ns)  # our own generated code, in a test only

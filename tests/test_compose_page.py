@@ -14,7 +14,7 @@ from pages.lessons.compose import presets as PC
 from pages.lib import claims, controls
 from pages.lib.presets import presets_for
 from pages.lib.registry import SCHEMA_VERSION
-from tests.conftest import animated_spec, app_test, classroom_run
+from tests.conftest import animated_spec, app_test, classroom_run, open_exports
 
 PAGE_FILE = "pages/compose.py"
 PRESETS = presets_for("compose")
@@ -118,7 +118,7 @@ def test_hostile_link_values_fall_back_to_the_defaults_with_the_guards_note(host
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.id)
 def test_copy_as_python_reproduces_the_drawn_paths_bit_for_bit(preset):
-    at = classroom_run(PAGE_FILE, preset)
+    at = open_exports(classroom_run(PAGE_FILE, preset), "compose")
     snippet = next(c.value for c in at.code if "optim.simulate" in c.value)
     ns: dict = {}
     exec(compile(snippet, "<snippet>", "exec"), ns)  # our own generated code, in a test only

@@ -7,11 +7,12 @@ import io
 import json
 
 import numpy as np
+import pytest
 
 import optim
 import surfaces
 from optim import export
-from tests.conftest import app_test
+from tests.conftest import app_test, open_exports
 
 
 def _runs():
@@ -64,6 +65,7 @@ def test_copy_as_python_reproduces_the_page_bit_for_bit():
         at.query_params[k] = v
     at.run()
     assert not at.exception
+    at = open_exports(at, "playground")
     snippet = next(c.value for c in at.code if "optim.simulate" in c.value)
     namespace: dict = {"print": lambda *a, **k: None}
     exec(compile(snippet, "<snippet>", "exec"), namespace)  # our own generated code, in a test
@@ -79,3 +81,23 @@ def test_copy_as_python_reproduces_the_page_bit_for_bit():
                             seed=11, schedule=optim.schedules.build("cosine", opt.lr, 80, warmup=10))
     first = next(iter(namespace["runs"].values()))
     assert np.array_equal(first.points, direct.points)
+
+
+@pytest.mark.parametrize("page", ["playground", "momentum", "critical", "network"])
+def test_the_export_panel_is_built_only_once_opened(page, monkeypatch):
+    """A visit that does not open "Export" does not generate (or send) the scripts: generating them
+    cost ~1 s of server CPU per new session and delayed the first plot (docs/performance.md)."""
+    from optim import standalone
+
+    calls = []
+    real = standalone.numpy_script
+    monkeypatch.setattr(standalone, "numpy_script", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = app_test(f"pages/{page}.py")
+    at.run()
+    assert not at.exception
+    assert "Export" in [e.label for e in at.expander]
+    assert not at.get("download_button") and not calls
+    assert len(at.code) == 1  # only the link box
+    at = open_exports(at, page)
+    assert at.get("download_button") and len(at.code) > 1
+    assert bool(calls) == (page != "network")  # the network page exports its own snippet, no scripts

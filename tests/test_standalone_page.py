@@ -13,7 +13,7 @@ import pytest
 
 from optim import export
 from pages.lib.presets import presets_for
-from tests.conftest import app_test
+from tests.conftest import app_test, open_exports
 
 
 def _page(page: str, params: dict):
@@ -22,7 +22,7 @@ def _page(page: str, params: dict):
         at.query_params[k] = v
     at.run()
     assert not at.exception
-    return at
+    return open_exports(at, page)
 
 
 def _scripts(at) -> tuple[str, str, str]:

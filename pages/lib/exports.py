@@ -294,14 +294,30 @@ def render_panel(fig, runs, names, snippet, *, key: str, extra_meta: Mapping | N
         st.code(repo_code, language="python")
 
 
-__all__ = ["APP_VERSION", "TEXT", "Source", "app_version", "csv_header", "file_name", "link_of", "metadata",
-           "render_panel", "request_meta", "with_legend"]
+__all__ = ["APP_VERSION", "TEXT", "Source", "app_version", "csv_header", "export_box", "export_box_key", "file_name",
+           "link_of", "metadata", "render_panel", "request_meta", "with_legend"]
+
+
+def export_box_key(page: str) -> str:
+    """Session key of ``page``'s "Export" expander (True while open)."""
+    return f"{page}_exports"
+
+
+def export_box(page: str):
+    """``page``'s "Export" expander, or None while it is closed: its content is built only once a
+    user opens it (opening reruns the page). Built on every visit, the two generated scripts
+    cost ~1 s of server CPU per new session and their syntax highlighting ~1 s of the browser's
+    first paint, before the race figure was drawn (docs/performance.md, "First plot")."""
+    box = st.expander(tr(COMMON, "exports"), expanded=False, key=export_box_key(page), on_change="rerun")
+    return box if box.open else None
 
 
 def setup_exports(fig, setup, runs: Mapping, names: Mapping, *, key: str) -> None:
     """The "Export" expander of a lesson whose runs are a :class:`pages.lib.controls.Setup`
     (``runs``/``names``: by run key, in the setup's order)."""
-    with st.expander(tr(COMMON, "exports"), expanded=False):
+    if (box := export_box(key)) is None:
+        return
+    with box:
         source = Source(surface_id=setup.surface_id, formula="",
                         runs=[(names[spec.key], setup.request(spec)) for spec in setup.runs])
         render_panel(fig, [runs[spec.key] for spec in setup.runs], [names[spec.key] for spec in setup.runs],
