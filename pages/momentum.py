@@ -94,7 +94,8 @@ if not present:
         opt = optim.make(opt_id, lr=lr, momentum=lam)
         col.markdown(f"<span style='color:{PM.COLORS[key]};font-weight:700;font-size:1.1em'>{names[key]}</span>",
                      unsafe_allow_html=True)
-        col.latex(opt.latex)
+        # one equation per line: side by side, the pair was clipped in a third of a 1400 px page
+        col.latex(r"\begin{gathered}" + opt.latex.replace(r",\quad ", r",\\ ") + r"\end{gathered}")
         col.caption(tr(T, f"note_{opt_id}"))
     if values["decay"]:
         sched = setup.runs[0].schedule.build(lr, setup.steps)
