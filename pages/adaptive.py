@@ -67,7 +67,7 @@ x_min, h_yy, threshold = M.stability(surface)
 guard.report()
 fig = widgets.race_figure_cached(surface_id, "", surface.window, surface.log_scale, True, tuple(paths), present,
                                   labels=widgets.figure_labels())
-st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode="box",
+st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode=("points", "box"),
                 config={"displaylogo": False, "scrollZoom": False}, theme=None)
 widgets.show_divergence_notes([s.label for s in slots], runs, surface.window,
                               surface_grid(surface_id, "", surface.window))

@@ -107,7 +107,7 @@ else:
 
 window = surface.window
 fig = cached.race_cached(setup.surface_id, window, surface.log_scale, paths, present, widgets.figure_labels())
-st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode="box",
+st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode=("points", "box"),
                 config={"displaylogo": False, "scrollZoom": False}, theme=None)
 widgets.show_divergence_notes([names[s.key] for s in setup.runs], [runs[s.key] for s in setup.runs], window,
                               surface_grid(setup.surface_id, "", window))

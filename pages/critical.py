@@ -152,7 +152,7 @@ left, right = st.columns([3, 2], gap="small")
 with left:
     fig = cached.map_figure(surface_id, formula, window, log_colour, pts_key, curves_key, show_arrows, (ix, iy),
                             present, widgets.figure_labels())
-    st.plotly_chart(fig, key=MAP_KEY, on_select="rerun", selection_mode="box",
+    st.plotly_chart(fig, key=MAP_KEY, on_select="rerun", selection_mode=("points", "box"),
                     config={"displaylogo": False, "scrollZoom": False}, theme=None)
     st.caption(tr(T, "map_caption"))
     for c in atlas.curves:

@@ -59,7 +59,7 @@ widgets.show_watch(paths)
 guard.report()
 fig = widgets.race_figure_cached(surface_id, formula, window, log_colour, log_loss, tuple(paths), present,
                                   labels=widgets.figure_labels())
-event = st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode="box",
+event = st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode=("points", "box"),
                         config={"displaylogo": False, "scrollZoom": False}, theme=None)
 
 widgets.show_divergence_notes([s.label for s in slots], runs, window, surface_grid(surface_id, formula, window))

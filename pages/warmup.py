@@ -72,7 +72,7 @@ widgets.show_watch(paths)
 # --- show ----------------------------------------------------------------------------------------
 window = M.fit_window(surface.window, paths) if fit else surface.window
 fig = cached.race_cached(setup.surface_id, window, surface.log_scale, paths, present, widgets.figure_labels())
-st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode="box",
+st.plotly_chart(fig, key=f"{PAGE}_chart", on_select="rerun", selection_mode=("points", "box"),
                 config={"displaylogo": False, "scrollZoom": False}, theme=None)
 
 st.markdown(f"**{tr(T, 'readout')}**")

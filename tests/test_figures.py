@@ -395,7 +395,8 @@ def test_spec_is_deterministic_and_not_aliased_to_cache(himmelblau):
     kw = dict(log_scale=True, window=s.window, critical_points=s.known_points)
     a = F.race_figure_spec(xs, ys, Z, demo_paths(s, 120, 3), **kw)
     a_json = json.dumps(a)
-    a["data"][1]["x"]["bdata"] = "spoiled"  # iso-lines: a caller mutating its spec ...
+    iso = next(t for t in a["data"] if t.get("name") == "iso-lines")
+    iso["x"]["bdata"] = "spoiled"  # a caller mutating its spec ...
     a["data"][0]["marker"]["colorscale"][0][1] = "#ffffff"
     b = F.race_figure_spec(xs, ys, Z, demo_paths(s, 120, 3), **kw)
     assert json.dumps(b) == a_json  # ... does not reach the next spec

@@ -99,7 +99,7 @@ def render(spec: dict, size: tuple[int, int] = SIZE) -> bytes:
     for trace in spec.get("data", []):
         marker = trace.get("marker") or {}
         if (trace.get("mode") == "markers" and trace.get("xaxis", "x") == "x" and trace.get("yaxis", "y") == "y"
-                and _largest(marker.get("size")) > 0):
+                and _largest(marker.get("size")) > 0 and marker.get("opacity", 1) != 0):  # not the click grid
             for a, b in zip(decode_array(trace.get("x")), decode_array(trace.get("y"))):
                 if np.isfinite(a) and np.isfinite(b):
                     _marker(draw, *to_px(a, b), marker)

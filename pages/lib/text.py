@@ -139,10 +139,13 @@ PLAYGROUND = {
     "window_help": ("Empty means the surface's own window.", "留空表示使用曲面的默认范围。"),
     "start": ("Start point", "起点"),
     "start_help": (
-        "Empty means the surface's suggested start. Or drag a box on the plot (box-select tool): its centre becomes the start.",
-        "留空表示使用推荐起点。也可在图上拖出一个方框（框选工具），其中心即为新起点。",
+        "Empty means the surface's suggested start. Or click the map: the start moves there (to the nearest"
+        " round grid point). Or pick the box-select tool in the chart's toolbar and drag a box: its centre"
+        " becomes the start (without the tool, a drag zooms in; double-click zooms out).",
+        "留空表示使用推荐起点。也可以点击地图：起点移到该处（最近的整齐网格点）。或在图表工具栏中选择框选工具后拖出一个方框，"
+        "其中心即为新起点（不选该工具时拖动会放大，双击恢复）。",
     ),
-    "start_set": ("Start set to ({x:.3g}, {y:.3g}) from your box.", "已将起点设为方框中心 ({x:.3g}, {y:.3g})。"),
+    "start_set": ("Start set to ({x:.4g}, {y:.4g}) from the map.", "已根据地图将起点设为 ({x:.4g}, {y:.4g})。"),
     "steps": ("Steps", "步数"),
     "optimizers": ("Optimizers", "优化器"),
     "n_optimizers": ("How many optimizers", "优化器数量"),

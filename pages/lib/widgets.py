@@ -91,7 +91,7 @@ def window_inputs(guard: LinkGuard, where, surface: Surface) -> tuple[float, flo
 
 
 def start_inputs(guard: LinkGuard, where, surface: Surface, chart_key: str) -> tuple[float, float]:
-    """The start point: typed, or the centre of a box dragged on the chart."""
+    """The start point: typed, clicked on the map, or the centre of a box dragged on it."""
     _apply_box_selection(chart_key)
     where.subheader(tr(T, "start"))
     cols = where.columns(2)
@@ -101,36 +101,50 @@ def start_inputs(guard: LinkGuard, where, surface: Surface, chart_key: str) -> t
     return (float(sx if x0 is None else x0), float(sy if y0 is None else y0))
 
 
-def box_centre(chart_key: str, seen_key: str) -> tuple[float, float] | None:
-    """Centre of the last box dragged on the main axes of chart ``chart_key``, once per new box
-    (``seen_key`` in the session remembers the last one); None if there is none, it is on a side
-    panel, or it is not finite."""
+def _round_shown(v: float) -> float:
+    """A picked coordinate as a person would type it: 4 significant digits (a box's centre is
+    wherever the mouse let go; a click-grid point comes back as float32, 0.25 as 0.25000000)."""
+    return float(f"{v:.4g}")
+
+
+def picked_point(chart_key: str, seen_key: str) -> tuple[float, float] | None:
+    """The point the user picked on the main axes of chart ``chart_key``: the centre of the last
+    box dragged there, or the click-grid point a click selected (``figures.CLICK_TRACE``), each
+    once (``seen_key`` in the session remembers the last one), rounded to 4 significant digits.
+    None if there is none, it is on a side panel or another trace, or it is not finite."""
     state = st.session_state.get(chart_key)
     try:
-        boxes = state["selection"]["box"] if state else []
-    except (KeyError, TypeError):
+        selection = state["selection"] if state else None
+        boxes = list(selection.get("box") or []) if selection else []
+        points = list(selection.get("points") or []) if selection else []
+    except (KeyError, TypeError, AttributeError):
         return None
-    if not boxes:
-        return None
-    box = boxes[-1]
-    if box.get("xref", "x") != "x" or box.get("yref", "y") != "y":
-        return None  # a box on a side panel is not a point on the surface
     try:
-        x = float(np.mean(box["x"]))
-        y = float(np.mean(box["y"]))
-    except (KeyError, TypeError, ValueError):
+        if boxes:
+            box = boxes[-1]
+            if box.get("xref", "x") != "x" or box.get("yref", "y") != "y":
+                return None  # a box on a side panel is not a point on the surface
+            x, y = float(np.mean(box["x"])), float(np.mean(box["y"]))
+        else:
+            clicks = [pt for pt in points if pt.get("curve_number") == figures.CLICK_TRACE]
+            if len(clicks) != 1:  # no click, or many grid points (a lasso): not one picked point
+                return None
+            x, y = float(clicks[0]["x"]), float(clicks[0]["y"])
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    marker = (round(x, 9), round(y, 9))
-    if st.session_state.get(seen_key) == marker or not (np.isfinite(x) and np.isfinite(y)):
+    if not (np.isfinite(x) and np.isfinite(y)):
         return None
-    st.session_state[seen_key] = marker
+    x, y = _round_shown(x), _round_shown(y)
+    if st.session_state.get(seen_key) == (x, y):
+        return None
+    st.session_state[seen_key] = (x, y)
     return x, y
 
 
 def set_point_from_box(chart_key: str, seen_key: str, x_key: str, y_key: str) -> tuple[float, float] | None:
-    """A box dragged on the chart sets the URL-bound inputs ``x_key``/``y_key`` (call before they
-    render). Returns the new point, or None."""
-    point = box_centre(chart_key, seen_key)
+    """A box dragged on the chart, or a click on its map, sets the URL-bound inputs
+    ``x_key``/``y_key`` (call before they render). Returns the new point, or None."""
+    point = picked_point(chart_key, seen_key)
     if point is not None:
         st.session_state[x_key] = float(np.clip(point[0], -1e3, 1e3))
         st.session_state[y_key] = float(np.clip(point[1], -1e3, 1e3))
@@ -138,7 +152,7 @@ def set_point_from_box(chart_key: str, seen_key: str, x_key: str, y_key: str) ->
 
 
 def _apply_box_selection(chart_key: str) -> None:
-    """Turn the chart's last box selection into a start point, before the inputs render."""
+    """Turn the chart's last click or box into a start point, before the inputs render."""
     point = set_point_from_box(chart_key, "_last_box", "x0", "y0")
     if point is not None:
         st.toast(tr(T, "start_set", x=point[0], y=point[1]))

@@ -27,6 +27,7 @@ def map_figure(xs, ys, Z, window: tuple, log_colour: bool, points: tuple, curves
     xmin, xmax, ymin, ymax = window
     s = 1.3 if big else 1.0
     traces = [figures.colorbar_trace(Z, log_colour, x=1.0, font_size=round(14 * s)),
+              figures.click_grid_trace(window),  # at CLICK_TRACE: a click inspects there
               figures.iso_line_trace(xs, ys, Z, log_colour)]
     for cx, cy, kind, f in curves:
         traces.append(go.Scatter(x=np.asarray(cx, dtype=np.float32), y=np.asarray(cy, dtype=np.float32),
@@ -70,7 +71,7 @@ def map_figure(xs, ys, Z, window: tuple, log_colour: bool, points: tuple, curves
                 tickfont=dict(size=round(13 * s)))
     fig.update_layout(
         template=go.layout.Template(), height=round(540 * s), margin=dict(l=50, r=10, t=10, b=70),
-        paper_bgcolor="white", plot_bgcolor="#f2f2f2", dragmode="select",
+        paper_bgcolor="white", plot_bgcolor="#f2f2f2", dragmode="zoom", meta={"click_trace": figures.CLICK_TRACE},  # a click inspects
         font=dict(family=figures.FONT_FAMILY, size=round(15 * s), color="#222"),
         legend=dict(orientation="h", x=0, y=-0.09, yanchor="top", bgcolor="#d9d9d9",
                     itemsizing="constant"),

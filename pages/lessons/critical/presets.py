@@ -105,9 +105,9 @@ PRESETS = [
         ("At the origin H = 0: the second-order test cannot classify the point.",
          "原点处 H = 0：二阶判别无法给这个点分类。"),
         ("Watch the inspector at the origin: g = 0 and both eigenvalues are 0, the dashed Taylor model is flat, yet the "
-         "surface falls in three directions. Move the ring (drag a box) to see the Taylor model fit away from the origin.",
+         "surface falls in three directions. Move the ring (click the map) to see the Taylor model fit away from the origin.",
          "看原点处的检查器：g = 0，两个特征值都是 0，虚线的泰勒模型是平的，而曲面却在三个方向下降。"
-         "拖动方框移动圆环，看看离开原点后泰勒模型如何贴合。"),
+         "点击地图移动圆环，看看离开原点后泰勒模型如何贴合。"),
         {"surface": "monkey", "rad": "0.6"},
         claims=(
             Claim("the only critical point is the origin, degenerate, with H = 0",

@@ -20,8 +20,8 @@ CRITICAL = {
         "“自动”表示第一个鞍点（或找到的第一个点）。输入 x、y 或在图上拖框会覆盖它。",
     ),
     "px_help": (
-        "Empty = the point chosen above. Or drag a box on the map: its centre becomes the inspected point.",
-        "留空表示上面选中的点。也可以在图上拖出一个方框，其中心即为要检查的点。",
+        "Empty = the point chosen above. Or click the map (or drag a box on it): that point is inspected.",
+        "留空表示上面选中的点。也可以点击地图（或拖出一个方框）：检查该处（方框取其中心）。",
     ),
     "radius": ("Taylor view radius", "泰勒视图半径"),
     "radius_help": ("Half-width of the zoomed Taylor plot. Empty = 15% of the window.", "泰勒局部图的半宽。留空为视窗的 15%。"),
@@ -52,9 +52,9 @@ CRITICAL = {
     "map_caption": (
         "Markers: ● minimum, ▲ maximum, ✕ saddle, ◆ degenerate. At each saddle the red arrows point along the "
         "eigenvector of the negative eigenvalue (downhill), the white ones along the positive one (uphill). "
-        "The ◯ ring is the inspected point: drag a box on the map to move it.",
+        "The ◯ ring is the inspected point: click the map (or drag a box) to move it.",
         "标记：● 极小值，▲ 极大值，✕ 鞍点，◆ 退化点。每个鞍点处，红色箭头沿负特征值的特征向量（下坡），"
-        "白色箭头沿正特征值的特征向量（上坡）。◯ 圆环是正在检查的点：在图上拖一个方框即可移动它。",
+        "白色箭头沿正特征值的特征向量（上坡）。◯ 圆环是正在检查的点：点击地图（或拖一个方框）即可移动它。",
     ),
     "atlas_summary": ("{n} isolated critical point(s) found ({counts}) by {method} in {time:.2f} s.",
                       "共找到 {n} 个孤立 critical point（{counts}），方法：{method}，耗时 {time:.2f} 秒。"),
@@ -124,7 +124,7 @@ CRITICAL = {
         "Where the dashed contours of the quadratic model follow the coloured ones, the second-order Taylor expansion is accurate.",
         "虚线（二次模型的等高线）与彩色等高线重合的地方，二阶泰勒展开就是准确的。",
     ),
-    "point_set": ("Inspecting ({x:.3g}, {y:.3g}) from your box.", "已检查方框中心 ({x:.3g}, {y:.3g})。"),
+    "point_set": ("Inspecting ({x:.4g}, {y:.4g}) from the map.", "已根据地图检查 ({x:.4g}, {y:.4g})。"),
     # lecture example
     "lecture_title": ("The lecture's worked example", "课程中的计算示例"),
     "lecture_text": (

@@ -53,7 +53,7 @@ from .edges import NOTE_WIDTH
 from .labels import FIGURE_LABELS, figure_labels_with
 from .panels import PANELS, SYMLOG_DECADES
 from .paths import STATUSES, PathView, Window, frame_steps
-from .race import BASE_FRAME_MS, SPEEDS, race_figure, race_figure_spec
+from .race import BASE_FRAME_MS, CLICK_TRACE, SPEEDS, click_grid_trace, race_figure, race_figure_spec
 from .schedule import schedule_figure, schedule_figure_spec
 from .style import CRITICAL_SYMBOLS, DIVERGED_COLOR, FONT_FAMILY, PALETTE
 from .surface import (
@@ -68,9 +68,9 @@ from .surface import (
 from .surface3d import surface_3d_figure, surface_3d_figure_spec
 
 __all__ = [
-    "BASE_FRAME_MS", "CRITICAL_SYMBOLS", "DIVERGED_COLOR", "FIGURE_LABELS", "FONT_FAMILY", "LOG_COLOUR_MIN_SHARE",
-    "NOTE_WIDTH", "PALETTE", "PANELS", "SPEEDS", "STATUSES", "SYMLOG_DECADES", "PathView", "Window", "cell_extent",
-    "colorbar_trace", "colour_scale_is_log", "figure_labels_with", "frame_steps", "iso_line_trace",
-    "log_colour_hides_structure", "race_figure", "race_figure_spec", "schedule_figure", "schedule_figure_spec",
-    "surface_3d_figure", "surface_3d_figure_spec", "surface_image",
+    "BASE_FRAME_MS", "CLICK_TRACE", "CRITICAL_SYMBOLS", "DIVERGED_COLOR", "FIGURE_LABELS", "FONT_FAMILY",
+    "LOG_COLOUR_MIN_SHARE", "NOTE_WIDTH", "PALETTE", "PANELS", "SPEEDS", "STATUSES", "SYMLOG_DECADES", "PathView",
+    "Window", "cell_extent", "click_grid_trace", "colorbar_trace", "colour_scale_is_log", "figure_labels_with",
+    "frame_steps", "iso_line_trace", "log_colour_hides_structure", "race_figure", "race_figure_spec",
+    "schedule_figure", "schedule_figure_spec", "surface_3d_figure", "surface_3d_figure_spec", "surface_image",
 ]

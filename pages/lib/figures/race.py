@@ -19,6 +19,38 @@ from .surface import SurfaceLayers, cell_extent, colorbar_spec, critical_specs, 
 
 SPEEDS = (0.5, 1.0, 2.0)
 BASE_FRAME_MS = 40  # 1x speed: 200 frames in about 8 s
+CLICK_TRACE = 1  # index of the click grid (:func:`click_grid_spec`), right after the colour bar
+CLICK_GRID_CELLS = 40  # grid points along the window's longer side
+
+
+def nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is >= ``raw`` (> 0)."""
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw * (1 - 1e-12)))
+
+
+def click_grid_spec(window: Window, enc, cells: int = CLICK_GRID_CELLS) -> dict:
+    """Invisible points on a grid of round spacing over the map (``meta["click_trace"]``).
+
+    Plotly reports a click only on a data point, and the surface is a layout image: with these
+    points, a click anywhere on the map selects the nearest grid point (within Plotly's 20 px
+    hover distance; the grid is ~15 px apart on a 600 px map), and the page sets the start
+    there, a round number such as (1.25, -0.5). No hover label, no legend entry, never dimmed
+    by a selection; gallery thumbnails skip invisible markers."""
+    xmin, xmax, ymin, ymax = (float(v) for v in window)
+    step = nice_step(max(xmax - xmin, ymax - ymin) / cells)
+    gx = np.arange(np.ceil(xmin / step - 1e-9), np.floor(xmax / step + 1e-9) + 1) * step
+    gy = np.arange(np.ceil(ymin / step - 1e-9), np.floor(ymax / step + 1e-9) + 1) * step
+    X, Y = np.meshgrid(gx, gy)
+    invisible = {"marker": {"opacity": 0}}
+    return {"type": "scatter", "x": enc(f4(X.ravel())), "y": enc(f4(Y.ravel())), "mode": "markers",
+            "name": "click grid", "marker": {"size": 4, "opacity": 0, "color": "#000000"}, "hoverinfo": "none",
+            "showlegend": False, "selected": invisible, "unselected": invisible}
+
+
+def click_grid_trace(window: Window) -> go.Scatter:
+    """:func:`click_grid_spec` as a trace, for figures built with plotly.py (the critical map)."""
+    return go.Scatter(click_grid_spec(window, asis))
 
 
 def race_figure_spec(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window: Window | None = None,
@@ -50,8 +82,9 @@ def race_figure(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window
     """The playground's animated race: surface + paths (left, the hero) + side panels (right).
 
     Trace order (constant; the frames update only the LAST traces):
-    ``[colour bar, iso-lines, critical points by kind..., for each path: full path (faint),
-    diverged end marker (if diverged); panel lines...; ANIMATED: for each path: trail, head;
+    ``[colour bar, click grid (:data:`CLICK_TRACE`), iso-lines, critical points by kind..., for each
+    path: full path (faint), diverged end marker (if diverged); panel lines...; ANIMATED: for each
+    path: trail, head;
     then one cursor line per panel]``. ``fig.layout.meta["animated_traces"]`` lists the animated
     indices (also split as ``meta["trail_traces"]``, ``["head_traces"]``, ``["cursor_traces"]``),
     ``meta["frame_steps"]`` the step of each frame (frame names are the step numbers).
@@ -103,6 +136,7 @@ def _race_dict(xs, ys, Z, paths, *, log_scale, window, max_frames, trail, critic
     traces: list[dict] = [colorbar_spec(layers.cmin, layers.cmax, layers.zmin, layers.delta, layers.log_scale,
                                         colorscale, x=cbar_x, len_=top, y=top / 2, font_size=st["font"],
                                         requested_log=layers.requested_log)]
+    traces.append(click_grid_spec((xmin, xmax, ymin, ymax), enc))  # at CLICK_TRACE
     notes = [words["colour_linear"]] if layers.requested_log and not layers.log_scale else []
     edges = [edge_states(p, (xmin, xmax, ymin, ymax)) for p in paths]
     notes += [edge_note(p, e, words) for p, e in zip(paths, edges) if e is not None]
@@ -235,6 +269,9 @@ def _race_layout(xs, ys, layers: SurfaceLayers, window, steps, st, panels, panel
         "font": {"family": FONT_FAMILY, "size": st["font"], "color": "#222"},
         "hoverlabel": {"font": {"size": st["small"]}},
         "hovermode": "closest",
+        # a drag zooms (a double-click zooms out); a click picks a start (the click grid): Streamlit
+        # turns click selection off in box-select mode, so the box is a toolbar tool, not the default
+        "dragmode": "zoom",
         # the toolbar stands at the right edge, not over the legend's first row (issue 11)
         "modebar": {"orientation": "v", "bgcolor": "rgba(255,255,255,0.7)"},
         "showlegend": True,
@@ -249,7 +286,7 @@ def _race_layout(xs, ys, layers: SurfaceLayers, window, steps, st, panels, panel
         "images": [{"source": layers.image, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0,
                     "sizey": y1 - y0, "xanchor": "left", "yanchor": "top", "sizing": "stretch", "layer": "below",
                     "opacity": 0.9}],
-        "meta": {"animated_traces": list(anim_idx), "frame_steps": [int(s) for s in steps],
+        "meta": {"animated_traces": list(anim_idx), "frame_steps": [int(s) for s in steps], "click_trace": CLICK_TRACE,
                  "trail_traces": [anim_idx[2 * k] for k in range(n_paths)],
                  "head_traces": [anim_idx[2 * k + 1] for k in range(n_paths)],
                  "cursor_traces": anim_idx[2 * n_paths:]},

@@ -1,0 +1,75 @@
+"""A click on the map sets the start (issue 11): the race pages' and the critical map's surface is
+a layout image, so an invisible grid of round points (``figures.CLICK_TRACE``) catches the
+click; the page moves the start (the critical page: the inspected point) to the grid point
+under the mouse, the link carries it, and the redrawn paths start there. Desktop and phone."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from browser_helpers import assert_no_exception, wait_app_idle
+
+from pages.lib.presets import PRESETS
+
+pytestmark = pytest.mark.browser
+
+# the page body's chart that has a click grid (the race, or the critical page's map)
+CLICKABLE = """() => [...document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")]
+  .find(d => d.layout && d.layout.meta && d.layout.meta.click_trace !== undefined)"""
+TO_PIXELS = f"""([tx, ty]) => {{
+  const g = ({CLICKABLE})();
+  const xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
+  const r = g.querySelector('.nsewdrag').getBoundingClientRect();
+  return [r.left + xa.l2p(tx), r.top + ya.l2p(ty)];
+}}"""
+PATH_STARTS = f"""() => {{
+  const g = ({CLICKABLE})();
+  return (g.layout.meta.head_traces || []).map(i => [g._fullData[i].x[0], g._fullData[i].y[0]]);
+}}"""
+
+
+def _click_map(page, x: float, y: float) -> dict:
+    px, py = page.evaluate(TO_PIXELS, [x, y])
+    page.mouse.click(px, py)
+    page.wait_for_function("(u) => location.href !== u", arg=page.url, timeout=30_000)
+    wait_app_idle(page, timeout=90_000)
+    assert_no_exception(page)
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+@pytest.mark.parametrize("viewport", [(1400, 1000), (390, 844)], ids=["desktop", "phone"])
+def test_a_click_on_the_race_map_moves_the_start_there(streamlit_app, _browser, viewport):
+    base = streamlit_app("app.py").split("?")[0].rstrip("/")
+    context = _browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/momentum?{PRESETS['momentum_two_dips'].query()}")
+        wait_app_idle(page, timeout=90_000)
+        page.wait_for_function(CLICKABLE, timeout=60_000)
+        page.wait_for_timeout(1500)  # the phone layout settles (narrow variant)
+        params = _click_map(page, -1.4, 1.0)  # the shallow dip's left, far from the preset's start (2.2, 0.8)
+        x0, y0 = float(params["x0"]), float(params["y0"])
+        assert abs(x0 + 1.4) <= 0.11 and abs(y0 - 1.0) <= 0.11, params  # the grid point under the mouse
+        assert len(f"{x0:g}") <= 5 and len(f"{y0:g}") <= 5  # a round number, not 1.0000000149
+        page.wait_for_function(f"() => ({PATH_STARTS})().every(([x, y]) => Math.abs(x - {x0}) < 1e-6)",
+                               timeout=60_000)
+        starts = page.evaluate(PATH_STARTS)
+        assert starts and all(abs(x - x0) < 1e-6 and abs(y - y0) < 1e-6 for x, y in starts), starts
+    finally:
+        context.close()
+
+
+def test_a_click_on_the_critical_map_inspects_that_point(streamlit_app, _browser):
+    base = streamlit_app("app.py").split("?")[0].rstrip("/")
+    context = _browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/critical?lang=zh")
+        wait_app_idle(page, timeout=90_000)
+        page.wait_for_function(CLICKABLE, timeout=60_000)
+        params = _click_map(page, 0.5, 0.5)
+        assert (float(params["px"]), float(params["py"])) == (0.5, 0.5), params
+        page.wait_for_function("() => document.body.innerText.includes(\"θ' = (0.5, 0.5)\")", timeout=30_000)
+    finally:
+        context.close()
