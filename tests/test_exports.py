@@ -85,8 +85,8 @@ def test_copy_as_python_reproduces_the_page_bit_for_bit():
 
 @pytest.mark.parametrize("page", ["playground", "momentum", "critical", "network"])
 def test_the_export_panel_is_built_only_once_opened(page, monkeypatch):
-    """A visit that does not open "Export" does not generate (or send) the scripts: generating them
-    cost ~1 s of server CPU per new session and delayed the first plot (docs/performance.md)."""
+    """A visit that does not open "Export" does not generate (or send) the scripts: highlighting
+    them cost the browser ~1 s before the first plot (docs/performance.md, "First plot")."""
     from optim import standalone
 
     calls = []
