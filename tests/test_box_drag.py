@@ -78,7 +78,8 @@ def test_the_click_grid_has_round_spacing_over_the_whole_window():
 
     from pages.lib.claims import decode_array
     from pages.lib.figures.encoding import typed
-    from pages.lib.figures.race import click_grid_spec, nice_step
+    from pages.lib.figures.panels import nice_step
+    from pages.lib.figures.race import click_grid_spec
 
     assert [nice_step(v) for v in (0.24, 0.25, 0.26, 0.07, 3.0, 7.5)] == [0.25, 0.25, 0.5, 0.1, 5.0, 10.0]
     spec = click_grid_spec((-5.0, 5.0, -2.0, 3.0), typed)

@@ -24,13 +24,7 @@ pytestmark = pytest.mark.browser
 
 SIZES = {"present1366": ({"width": 1366, "height": 768}, True), "desktop1400": ({"width": 1400, "height": 1000}, False)}
 
-# Known, left for later (issue 11): on the batch page's map the first x and the last y tick label
-# touch at the corner, and the colour bar's top label touches its title.
-# On the compose page the symmetric-log loss panel's tick labels (-0.1, 0, 0.1, 1) touch by 1-3 px.
-KNOWN = {"batch": "corner tick labels of the batch map and its colour-bar title touch (a few px)",
-         "compose": "the symmetric-log loss panel's tick labels touch (1-3 px)"}
-CASES = [pytest.param(size, page, marks=pytest.mark.xfail(reason=KNOWN[page], strict=False)) if page in KNOWN
-         else (size, page) for size in SIZES for page in RACE_PAGES]
+CASES = [(size, page) for size in SIZES for page in RACE_PAGES]
 KATEX_VS_PROSE = """() => {
   const k = document.querySelector('[data-testid="stMain"] [data-testid="stLatex"] .katex, [data-testid="stMain"] .stMarkdown .katex');
   const p = document.querySelector('[data-testid="stMain"] .stMarkdown p');

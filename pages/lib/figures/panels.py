@@ -102,6 +102,25 @@ def _symlog_range(arrays, c: float) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+def nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is >= ``raw`` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(raw))
+    return float(next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw * (1 - 1e-12)))
+
+
+def _sub_decade_ticks(lo: float, hi: float) -> list[float]:
+    """Two round tick values for a log axis spanning less than a decade (``lo``, ``hi``: log10 of
+    its ends): plotly.js labels such an axis 0.5, 1, 1.5, ..., which pile on each other in a
+    panel. The first and last multiples of a round step, in data units (as a log axis takes
+    ``tickvals``); one value if only one fits."""
+    a, b = 10.0**lo, 10.0**hi
+    step = nice_step((b - a) / 3)
+    vals = [float(f"{k * step:.12g}") for k in range(math.ceil(a / step - 1e-9), math.floor(b / step + 1e-9) + 1) if k > 0]
+    if len(vals) > 2:
+        vals = [vals[0], vals[-1]]
+    return vals or [float(f"{10.0 ** ((lo + hi) / 2):.2g}")]
+
+
 def _symlog_ticks(lo: float, hi: float, c: float, min_gap: float = 0.2, max_ticks: int = 4):
     """Ticks of the symmetric-log axis at 0 and +-10**k (k >= log10 c), labelled with the TRUE f.
     Greedy: 0, then the largest |f| of each side, then smaller decades, each kept only if it is
@@ -190,6 +209,10 @@ def panel_axes(layout: dict, steps, ranges: dict, kinds: dict, domain, top: floa
     n = len(PANELS)
     gap = 0.075
     h = (top - gap * (n - 1)) / n
+    # Tick labels must not touch: a label's box is ~1.3 font sizes high, a panel 45-80 px (an upper
+    # bound here: a legend of several rows pushes the plot down and shrinks the panels by ~25 %).
+    panel_px = 0.75 * max(1.0, h * (layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]))
+    label_px = 1.3 * st["small"]
     last_step = float(steps[-1]) if len(steps) else 1.0
     for r, (key, _, ax) in enumerate(PANELS):
         y_hi = round(top - r * (h + gap), 6)
@@ -201,16 +224,20 @@ def panel_axes(layout: dict, steps, ranges: dict, kinds: dict, domain, top: floa
                                 "title": {"text": words["step_axis"], "standoff": 2} if r == n - 1 else {"standoff": 2}}
         layout[f"yaxis{ax}"] = {**framed_axis(st), "domain": [y_lo, y_hi], "anchor": f"x{ax}",
                                 "range": list(ranges[key]), "type": "log" if log_ax else "linear",
-                                "nticks": 3, "exponentformat": "power" if log_ax else "B"}
+                                "nticks": 3 if panel_px >= 5 * label_px else 2,
+                                "exponentformat": "power" if log_ax else "B"}
         decades = ranges[key][1] - ranges[key][0]
         if log_ax and decades >= 1.0:
             # powers of ten only, at most about three (a panel is ~100 px high): plotly.js's own log
             # ticks label 2, 3, ..., 9 between decades, which pile on each other (issue 11)
             layout[f"yaxis{ax}"].update(dtick=max(1, math.ceil(decades / 2.5)), nticks=None)
             del layout[f"yaxis{ax}"]["nticks"]
+        elif log_ax:  # less than a decade: plotly.js ignores nticks and labels 0.5, 1, 1.5, ...
+            tv = _sub_decade_ticks(*ranges[key])
+            layout[f"yaxis{ax}"].update(tickmode="array", tickvals=tv, ticktext=[f"{v:.3g}" for v in tv])
         panel_title = words[key]
         if isinstance(kind, tuple):  # symmetric log: ticks at 0 and +-10**k, labelled with f itself
-            tv, tt = _symlog_ticks(*ranges[key], kind[1])
+            tv, tt = _symlog_ticks(*ranges[key], kind[1], min_gap=max(0.2, (label_px + 2) / panel_px))
             layout[f"yaxis{ax}"].update(tickmode="array", tickvals=tv, ticktext=tt)
             panel_title = words["loss_symlog"].format(c=tick_text(kind[1]))
         annotations.append({"text": panel_title, "xref": "paper", "yref": "paper", "x": domain[0], "y": y_hi,

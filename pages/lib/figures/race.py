@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from .edges import edge_note, edge_point, edge_states, note_annotation
 from .encoding import asis, b64, f4, f4_bytes, gc_paused, template, typed, validated
 from .labels import FIGURE_LABELS, figure_labels_with
-from .panels import PANELS, cursor_traces, panel_axes, panel_traces
+from .panels import PANELS, cursor_traces, nice_step, panel_axes, panel_traces
 from .paths import PathView, Window, frame_steps, head_index
 from .style import DIVERGED_COLOR, FONT_FAMILY, framed_axis, path_hover, style
 from .surface import SurfaceLayers, cell_extent, colorbar_spec, critical_specs, iso_spec, surface_layers
@@ -21,12 +21,6 @@ SPEEDS = (0.5, 1.0, 2.0)
 BASE_FRAME_MS = 40  # 1x speed: 200 frames in about 8 s
 CLICK_TRACE = 1  # index of the click grid (:func:`click_grid_spec`), right after the colour bar
 CLICK_GRID_CELLS = 40  # grid points along the window's longer side
-
-
-def nice_step(raw: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 times a power of ten that is >= ``raw`` (> 0)."""
-    power = 10.0 ** np.floor(np.log10(raw))
-    return float(next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw * (1 - 1e-12)))
 
 
 def click_grid_spec(window: Window, enc, cells: int = CLICK_GRID_CELLS) -> dict:
