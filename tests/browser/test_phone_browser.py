@@ -110,3 +110,42 @@ def test_phone_controls_are_separate_tappable_and_work(streamlit_app, _browser, 
         page.screenshot(path=f"/tmp/phone_{page_path}.png")
     finally:
         context.close()
+
+
+MAPS_GEOMETRY = """() => {
+  const g = [...document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot")]
+    .find(d => d.layout && d.layout.meta && d.layout.meta.basin_maps);
+  if (!g || g.layout.__descentState !== 'narrow') return null;
+  const box = (el) => { const r = el.getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}; };
+  return {maps: [...g.querySelectorAll('.draglayer .nsewdrag')].map(box),
+          texts: [...g.querySelectorAll('.annotation-text, .xtick text, .ytick text')]
+            .map(t => ({label: t.textContent, ...box(t)}))};
+}"""
+
+
+def test_phone_basin_maps_stack_full_width_with_titles_apart(streamlit_app, _browser):
+    """Three basin maps side by side were ~110 px wide on a phone, their titles crowded: on a phone
+    they stack, each the phone's width, and no title or tick label touches another."""
+    preset = presets_for("basins")[0]
+    base = streamlit_app("app.py").split("?")[0].rstrip("/")
+    context = _browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/basins?{preset.query()}&o3=momentum&lr3=0.01")  # a third map
+        wait_app_idle(page, timeout=120_000)
+        assert_no_exception(page)
+        page.wait_for_function(MAPS_GEOMETRY, timeout=60_000)
+        time.sleep(1.0)
+        geo = page.evaluate(MAPS_GEOMETRY)
+        maps = geo["maps"]
+        assert len(maps) == 3, maps
+        assert all(m["w"] >= 300 for m in maps), maps
+        assert all(a["y"] + a["h"] <= b["y"] + 1 for a, b in zip(maps, maps[1:])), "maps not stacked"
+        texts = [t for t in geo["texts"] if t["label"].strip()]
+        touching = [(a["label"], b["label"]) for i, a in enumerate(texts) for b in texts[i + 1:]
+                    if min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > 1
+                    and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > 1]
+        assert not touching, touching
+        page.screenshot(path="/tmp/phone_basins_maps.png", full_page=True)
+    finally:
+        context.close()

@@ -18,6 +18,7 @@ import numpy as np
 from optim import basins as B
 from pages.lib.claims import decode_array
 from pages.lib.figures.encoding import template, typed
+from pages.lib.figures.race import NARROW_MAX_WIDTH
 from pages.lib.figures.style import FONT_FAMILY, framed_axis, style
 from pages.lib.figures.surface import critical_specs
 from pages.lib.registry import PALETTE
@@ -166,7 +167,36 @@ def basin_figure_spec(views: Sequence[MapView | None], req_names: Sequence[str],
                        "line": {"color": "black", "width": 1.5}},
             "hovertemplate": f"{tr(T, 'start')} (%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
         })
+    windows = [window or (v.window if v is not None else None) for v in views]
+    if k > 1 and all(w is not None for w in windows):
+        layout["meta"]["narrow"] = narrow_maps(k, windows[0], st)
     return {"data": data, "layout": layout}
+
+
+def narrow_maps(k: int, window, st: dict) -> dict:
+    """The maps on a phone: one under the other, full width (side by side, two or three maps were
+    ~150 px wide there and their titles crowded). For the page's layout script, as the race's
+    :func:`pages.lib.figures.race.narrow_variant`: ``{"max_width", "plot_h", "layout", "colorbar"}``.
+    Each map's title (an annotation on its axes' domain) follows its map."""
+    xmin, xmax, ymin, ymax = (float(v) for v in window)
+    aspect = (xmax - xmin) / (ymax - ymin) if ymax > ymin else 1.0
+    map_h = round(min(max(320 / aspect, 140), 320))  # equal axes in a ~320 px wide plot
+    line = lambda size: round(size * 1.3)  # noqa: E731
+    title_h, ticks_h = 2 * line(st["small"]) + 8, line(st["small"]) + 14  # two-line titles; x tick labels
+    tops, y = [], 0
+    for _ in range(k):
+        y += title_h
+        tops.append(y)
+        y += map_h + ticks_h
+    plot_h = y
+    frac = lambda px: round(1.0 - px / plot_h, 5)  # noqa: E731  pixels from the top -> paper y
+    upd: dict = {"height": plot_h + 10 + 8 + 60, "margin.t": 10, "margin.b": 8, "margin.l": 46, "margin.r": 4}
+    for i, top in enumerate(tops):
+        ax = "" if i == 0 else str(i + 1)
+        upd[f"xaxis{ax}.domain"] = [0, 1]
+        upd[f"yaxis{ax}.domain"] = [frac(top + map_h), frac(top)]
+        upd[f"yaxis{ax}.title.text"] = "y"
+    return {"max_width": NARROW_MAX_WIDTH, "plot_h": plot_h, "layout": upd, "colorbar": {}}
 
 
 def maps_from_spec(spec: Mapping) -> tuple[MapView, ...]:
