@@ -87,3 +87,4 @@ def test_the_click_grid_has_round_spacing_over_the_whole_window():
     assert x.min() == -5 and x.max() == 5 and y.min() == -2 and y.max() == 3
     assert sorted(set(np.round(np.diff(np.unique(x)), 6))) == [0.25]  # 10 / 40 cells
     assert spec["marker"]["opacity"] == 0 and spec["hoverinfo"] == "none" and not spec["showlegend"]
+    assert spec["marker"]["maxdisplayed"] == 1  # hit-tested, not drawn (each point would be an SVG path)

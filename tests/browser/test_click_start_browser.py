@@ -48,6 +48,8 @@ def test_a_click_on_the_race_map_moves_the_start_there(streamlit_app, _browser, 
         wait_app_idle(page, timeout=90_000)
         page.wait_for_function(CLICKABLE, timeout=60_000)
         page.wait_for_timeout(1500)  # the phone layout settles (narrow variant)
+        # the grid is hit-tested, not drawn: its ~1,700 points are not in the page (one is)
+        assert page.evaluate(f"() => ({CLICKABLE})().querySelectorAll('path.point').length") < 100
         params = _click_map(page, -1.4, 1.0)  # the shallow dip's left, far from the preset's start (2.2, 0.8)
         x0, y0 = float(params["x0"]), float(params["y0"])
         assert abs(x0 + 1.4) <= 0.11 and abs(y0 - 1.0) <= 0.11, params  # the grid point under the mouse

@@ -38,7 +38,10 @@ def click_grid_spec(window: Window, enc, cells: int = CLICK_GRID_CELLS) -> dict:
     X, Y = np.meshgrid(gx, gy)
     invisible = {"marker": {"opacity": 0}}
     return {"type": "scatter", "x": enc(f4(X.ravel())), "y": enc(f4(Y.ravel())), "mode": "markers",
-            "name": "click grid", "marker": {"size": 4, "opacity": 0, "color": "#000000"}, "hoverinfo": "none",
+            # maxdisplayed: plotly.js hit-tests every point but puts only one in the page (drawn,
+            # the ~1,700 invisible points cost ~70 ms of each draw, docs/performance.md)
+            "name": "click grid", "marker": {"size": 4, "opacity": 0, "color": "#000000", "maxdisplayed": 1},
+            "hoverinfo": "none",
             "showlegend": False, "selected": invisible, "unselected": invisible}
 
 
