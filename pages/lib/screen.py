@@ -114,18 +114,25 @@ _LAYOUT_SCRIPT = """<script>
           gd.layout.__descentState = 'grow';
           return;  // the next check applies the grown layout
         }
-        gd.layout.__descentDone = true;  // autoplay waits for this: a relayout during an animation garbles it
-        gd.__descentDoneAt = Date.now();
-        if (playing) {
-          gd._fullLayout._currentFrame = frame;  // play on from here ("fromcurrent" reads it)
-          const play = [...gd.querySelectorAll('.updatemenu-button')].find(b => (b.textContent || '').includes('▶'));
-          if (play) play.dispatchEvent(new MouseEvent('click', {bubbles: true}));
-        }
-        // presenter mode: the animation fully on screen (the critical page's is far down the page)
-        if (meta.fit && !gd.layout.__descentScrolled && gd.getBoundingClientRect().bottom > window.innerHeight + 2) {
-          gd.layout.__descentScrolled = true;
-          gd.scrollIntoView({block: 'end', behavior: 'instant'});
-        }
+        // Plotly.react can leave a legend of several rows where the old margins put it, over the
+        // map's top (phones: 65 px); a relayout places it again, above the map
+        const legend = gd.querySelector('.legend'), drag = gd.querySelector('.nsewdrag');
+        const misplaced = legend && drag && legend.getBoundingClientRect().bottom > drag.getBoundingClientRect().top + 1
+          && gd._fullLayout.legend && gd._fullLayout.legend.yanchor === 'bottom';
+        return (misplaced ? Plotly.relayout(gd, {}) : Promise.resolve()).then(() => {
+          gd.layout.__descentDone = true;  // autoplay waits for this: a relayout during an animation garbles it
+          gd.__descentDoneAt = Date.now();
+          if (playing) {
+            gd._fullLayout._currentFrame = frame;  // play on from here ("fromcurrent" reads it)
+            const play = [...gd.querySelectorAll('.updatemenu-button')].find(b => (b.textContent || '').includes('▶'));
+            if (play) play.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+          }
+          // presenter mode: the animation fully on screen (the critical page's is far down the page)
+          if (meta.fit && !gd.layout.__descentScrolled && gd.getBoundingClientRect().bottom > window.innerHeight + 2) {
+            gd.layout.__descentScrolled = true;
+            gd.scrollIntoView({block: 'end', behavior: 'instant'});
+          }
+        });
       });
     });
   };

@@ -26,6 +26,13 @@ PHONE = {"width": 390, "height": 844}
   # network: charts, no race
 
 
+LEGEND_VS_MAP = """(sel) => {
+  const g = document.querySelector(sel), legend = g.querySelector('.legend');  // none: nothing to cover the map
+  const top = g.querySelector('.nsewdrag').getBoundingClientRect().top;
+  return [legend ? legend.getBoundingClientRect().bottom : top, top];
+}"""
+
+
 def _step(geo) -> int:
     m = re.search(r"(\d+)\s*$", geo.get("step") or "")
     assert m, f"no step in the slider's label {geo.get('step')!r}"
@@ -65,6 +72,9 @@ def test_phone_controls_are_separate_tappable_and_work(streamlit_app, _browser, 
         assert geo["surface"]["w"] >= 330, f"{page_path}: surface {geo['surface']['w']:.0f} px wide"
         assert geo["chart"]["x"] >= -1 and geo["chart"]["x"] + geo["chart"]["w"] <= PHONE["width"] + 1
         assert overlaps(geo) == [], f"{page_path}: " + "; ".join(overlaps(geo))
+        time.sleep(2.0)  # the legend used to be drawn over the map's top ~2 s after the layout
+        legend_bottom, map_top = page.evaluate(LEGEND_VS_MAP, RACE)
+        assert legend_bottom <= map_top + 1, f"{page_path}: the legend covers the map's top {legend_bottom - map_top:.0f} px"
         labels = [b["label"] for b in geo["buttons"]]
         assert len(labels) == 5, labels  # Play, Pause, 0.5x, 1x, 2x
         for b in geo["buttons"]:
