@@ -56,7 +56,7 @@ def test_race_figure_draws_the_labels_it_is_given():
     assert diverged and "第 14 步后发散" in diverged[0]
     # losses <= 0 (GD ends at exactly 0, "away" goes negative): the symmetric-log loss title, in zh too
     assert "loss f(θ_t), symmetric log: linear within ±10<sup>-3</sup>" in en
-    assert "损失 f(θ_t)，对称对数坐标：±10<sup>-3</sup> 内为线性" in cn
+    assert "损失 f(θ_t)，对称对数：±10<sup>-3</sup> 内线性" in cn
     # the path that leaves the window: its note and its edge marker's hover speak the language
     unwrap = lambda words: {w.replace("<br>", " ") for w in words}  # noqa: E731  (notes wrap at ~44 characters)
     assert "away 在第 16 步离开视窗（边缘的 ▲ 指向它）" in unwrap(cn)

@@ -97,7 +97,7 @@ FIGURE = {  # words drawn inside the plots (keys of pages.lib.figures.FIGURE_LAB
     "pause": ("❚❚ Pause", "❚❚ 暂停"),
     "slider": ("step ", "第 "),
     "diverged": ("diverged after step {k}", "第 {k} 步后发散"),
-    "loss_symlog": ("loss f(θ_t), symmetric log: linear within ±{c}", "损失 f(θ_t)，对称对数坐标：±{c} 内为线性"),
+    "loss_symlog": ("loss f(θ_t), symmetric log: linear within ±{c}", "损失 f(θ_t)，对称对数：±{c} 内线性"),
     "left_window": ("left the window at step {k}", "在第 {k} 步离开视窗"),
     "left_window_note": ("{name} left the window at step {k} (▲ on the edge points to it)",
                          "{name} 在第 {k} 步离开视窗（边缘的 ▲ 指向它）"),
