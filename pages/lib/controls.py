@@ -155,3 +155,33 @@ class Setup:
 
     def run(self, key: str) -> RunSpec | None:
         return next((r for r in self.runs if r.key == key), None)
+
+
+def selection_point(state, *, main_axes_only: bool = False, curve: int | None = None) -> tuple[float, float] | None:
+    """The point a chart selection names (``st.plotly_chart``'s ``on_select`` state): the centre of
+    the last box dragged, else the last clicked point. ``curve``: only a point of that trace, and
+    only when exactly one is selected (a lasso over a grid is not a pick); ``main_axes_only``: a
+    box on other axes (a side panel) names nothing. None when there is no point, or it is
+    malformed or not finite."""
+    try:
+        selection = state["selection"] if state else None
+        boxes = list(selection.get("box") or []) if selection else []
+        points = list(selection.get("points") or []) if selection else []
+        if boxes:
+            box = boxes[-1]
+            if main_axes_only and (box.get("xref", "x") != "x" or box.get("yref", "y") != "y"):
+                return None
+            xs, ys = [float(v) for v in box["x"]], [float(v) for v in box["y"]]
+            x, y = sum(xs) / len(xs), sum(ys) / len(ys)
+        else:
+            if curve is not None:
+                points = [pt for pt in points if pt.get("curve_number") == curve]
+                if len(points) != 1:
+                    return None
+            if not points:
+                return None
+            x, y = float(points[-1]["x"]), float(points[-1]["y"])
+    except (KeyError, TypeError, ValueError, AttributeError, ZeroDivisionError):
+        return None
+    return (x, y) if math.isfinite(x) and math.isfinite(y) else None
+

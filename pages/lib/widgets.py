@@ -17,6 +17,7 @@ from optim.request import NoiseSpec, ScheduleSpec
 from surfaces import Surface, generated
 
 from . import claims, figures, screen
+from .controls import selection_point
 from .entry import run_through_app
 from .exports import render_panel
 from .labels import distinguish
@@ -112,29 +113,10 @@ def picked_point(chart_key: str, seen_key: str) -> tuple[float, float] | None:
     box dragged there, or the click-grid point a click selected (``figures.CLICK_TRACE``), each
     once (``seen_key`` in the session remembers the last one), rounded to 4 significant digits.
     None if there is none, it is on a side panel or another trace, or it is not finite."""
-    state = st.session_state.get(chart_key)
-    try:
-        selection = state["selection"] if state else None
-        boxes = list(selection.get("box") or []) if selection else []
-        points = list(selection.get("points") or []) if selection else []
-    except (KeyError, TypeError, AttributeError):
+    point = selection_point(st.session_state.get(chart_key), main_axes_only=True, curve=figures.CLICK_TRACE)
+    if point is None:
         return None
-    try:
-        if boxes:
-            box = boxes[-1]
-            if box.get("xref", "x") != "x" or box.get("yref", "y") != "y":
-                return None  # a box on a side panel is not a point on the surface
-            x, y = float(np.mean(box["x"])), float(np.mean(box["y"]))
-        else:
-            clicks = [pt for pt in points if pt.get("curve_number") == figures.CLICK_TRACE]
-            if len(clicks) != 1:  # no click, or many grid points (a lasso): not one picked point
-                return None
-            x, y = float(clicks[0]["x"]), float(clicks[0]["y"])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-    if not (np.isfinite(x) and np.isfinite(y)):
-        return None
-    x, y = _round_shown(x), _round_shown(y)
+    x, y = (_round_shown(v) for v in point)
     if st.session_state.get(seen_key) == (x, y):
         return None
     st.session_state[seen_key] = (x, y)

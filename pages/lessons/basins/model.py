@@ -19,6 +19,7 @@ import surfaces
 from optim import basins as B
 from optim.request import make_call, noise_call, surface_line
 from pages.lib.claims import Drawn
+from pages.lib.controls import selection_point
 from pages.lib.text import tr_for
 from pages.lib.text_names import surface_name
 
@@ -335,26 +336,12 @@ def race_sentences(names: Sequence[str], runs, targets: tuple, window, lang: str
 
 def point_from_selection(state: Mapping | None) -> tuple[float, float] | None:
     """The race start a map selection names: the centre of the last box dragged on any map (or the
-    last clicked marker); None when there is none or it is not finite."""
-    try:
-        selection = state["selection"] if state else None
-        boxes = list(selection.get("box") or []) if selection else []
-        points = list(selection.get("points") or []) if selection else []
-    except (KeyError, TypeError, AttributeError):
+    last clicked marker), clipped to the start inputs' bounds; None when there is none or it is
+    not finite."""
+    point = selection_point(state)
+    if point is None:
         return None
-    try:
-        if boxes:
-            box = boxes[-1]
-            x, y = float(np.mean(box["x"])), float(np.mean(box["y"]))
-        elif points:
-            x, y = float(points[-1]["x"]), float(points[-1]["y"])
-        else:
-            return None
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        return None
-    return float(np.clip(x, -1e3, 1e3)), float(np.clip(y, -1e3, 1e3))
+    return float(np.clip(point[0], -1e3, 1e3)), float(np.clip(point[1], -1e3, 1e3))
 
 
 # --- exports ----------------------------------------------------------------------------------
