@@ -37,12 +37,11 @@ def click_grid_spec(window: Window, enc, cells: int = CLICK_GRID_CELLS) -> dict:
     gy = np.arange(np.ceil(ymin / step - 1e-9), np.floor(ymax / step + 1e-9) + 1) * step
     X, Y = np.meshgrid(gx, gy)
     invisible = {"marker": {"opacity": 0}}
+    # maxdisplayed: plotly.js hit-tests every point but puts only one in the page (drawn, the
+    # ~1,700 invisible points cost ~70 ms of each draw, docs/performance.md "First plot")
     return {"type": "scatter", "x": enc(f4(X.ravel())), "y": enc(f4(Y.ravel())), "mode": "markers",
-            # maxdisplayed: plotly.js hit-tests every point but puts only one in the page (drawn,
-            # the ~1,700 invisible points cost ~70 ms of each draw, docs/performance.md)
             "name": "click grid", "marker": {"size": 4, "opacity": 0, "color": "#000000", "maxdisplayed": 1},
-            "hoverinfo": "none",
-            "showlegend": False, "selected": invisible, "unselected": invisible}
+            "hoverinfo": "none", "showlegend": False, "selected": invisible, "unselected": invisible}
 
 
 def click_grid_trace(window: Window) -> go.Scatter:
@@ -81,8 +80,7 @@ def race_figure(xs, ys, Z, paths: Sequence[PathView], *, log_scale: bool, window
     Trace order (constant; the frames update only the LAST traces):
     ``[colour bar, click grid (:data:`CLICK_TRACE`), iso-lines, critical points by kind..., for each
     path: full path (faint), diverged end marker (if diverged); panel lines...; ANIMATED: for each
-    path: trail, head;
-    then one cursor line per panel]``. ``fig.layout.meta["animated_traces"]`` lists the animated
+    path: trail, head; then one cursor line per panel]``. ``fig.layout.meta["animated_traces"]`` lists the animated
     indices (also split as ``meta["trail_traces"]``, ``["head_traces"]``, ``["cursor_traces"]``),
     ``meta["frame_steps"]`` the step of each frame (frame names are the step numbers).
 
