@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 IDLE_SELECTOR = "[data-testid='stApp'][data-test-script-state='notRunning']"
 EXCEPTION_SELECTOR = "[data-testid='stException']"
 
@@ -9,6 +11,21 @@ EXCEPTION_SELECTOR = "[data-testid='stException']"
 def wait_app_idle(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector(IDLE_SELECTOR, timeout=timeout)
+
+
+@contextmanager
+def opened_page(streamlit_app, browser, path: str, width: int, height: int):
+    """A page of the app at ``path`` (e.g. ``"critical?lang=zh"``) in a fresh browser context of
+    ``width`` x ``height``, its script run finished; the context is closed afterwards."""
+    base = streamlit_app("app.py").split("?")[0].rstrip("/")
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/{path}")
+        wait_app_idle(page, timeout=90_000)
+        yield page
+    finally:
+        context.close()
 
 
 def assert_no_exception(page) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_helpers import assert_no_exception, wait_app_idle
+from browser_helpers import assert_no_exception, opened_page, wait_app_idle
 from layout_helpers import MARK_RACE, RACE, wait_laid_out
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -52,12 +52,7 @@ def _click_map(page, x: float, y: float) -> dict:
 
 @pytest.mark.parametrize("viewport", [(1400, 1000), (390, 844)], ids=["desktop", "phone"])
 def test_a_click_on_the_race_map_moves_the_start_there(streamlit_app, _browser, viewport):
-    base = streamlit_app("app.py").split("?")[0].rstrip("/")
-    context = _browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-    page = context.new_page()
-    try:
-        page.goto(f"{base}/momentum?{PRESETS['momentum_two_dips'].query()}")
-        wait_app_idle(page, timeout=90_000)
+    with opened_page(streamlit_app, _browser, f"momentum?{PRESETS['momentum_two_dips'].query()}", *viewport) as page:
         page.wait_for_function(CLICKABLE, timeout=60_000)
         page.wait_for_function(MARK_RACE, timeout=60_000)
         wait_laid_out(page, RACE)  # the phone layout (narrow variant) is applied and stays
@@ -71,20 +66,11 @@ def test_a_click_on_the_race_map_moves_the_start_there(streamlit_app, _browser, 
                                timeout=60_000)
         starts = page.evaluate(PATH_STARTS)
         assert starts and all(abs(x - x0) < 1e-6 and abs(y - y0) < 1e-6 for x, y in starts), starts
-    finally:
-        context.close()
 
 
 def test_a_click_on_the_critical_map_inspects_that_point(streamlit_app, _browser):
-    base = streamlit_app("app.py").split("?")[0].rstrip("/")
-    context = _browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    try:
-        page.goto(f"{base}/critical?lang=zh")
-        wait_app_idle(page, timeout=90_000)
+    with opened_page(streamlit_app, _browser, "critical?lang=zh", 1400, 1000) as page:
         page.wait_for_function(CLICKABLE, timeout=60_000)
         params = _click_map(page, 0.5, 0.5)
         assert (float(params["px"]), float(params["py"])) == (0.5, 0.5), params
         page.wait_for_function("() => document.body.innerText.includes(\"θ' = (0.5, 0.5)\")", timeout=30_000)
-    finally:
-        context.close()

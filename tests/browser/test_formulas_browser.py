@@ -7,7 +7,7 @@ phone, long formulas scroll sideways (KaTeX's own overflow), which this test doe
 from __future__ import annotations
 
 import pytest
-from browser_helpers import assert_no_exception, wait_app_idle
+from browser_helpers import assert_no_exception, opened_page
 
 from pages.lib.registry import PAGES
 
@@ -20,18 +20,11 @@ OVERFLOWING = """(tol) => [...document.querySelectorAll("[data-testid='stMain'] 
 
 
 def test_display_formulas_fit_their_column_on_a_desktop(streamlit_app, _browser):
-    base = streamlit_app("app.py").split("?")[0].rstrip("/")
-    context = _browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
     clipped = {}
-    try:
-        for entry in PAGES:
-            page.goto(f"{base}/{entry.url_path}")
-            wait_app_idle(page, timeout=90_000)
+    for entry in PAGES:
+        with opened_page(streamlit_app, _browser, entry.url_path, 1400, 1000) as page:
             page.wait_for_timeout(1000)  # KaTeX lays out after the script run
             assert_no_exception(page)
             if bad := page.evaluate(OVERFLOWING, TOLERANCE_PX):
                 clipped[entry.url_path or "home"] = bad
-    finally:
-        context.close()
     assert not clipped, clipped
