@@ -132,6 +132,18 @@ def admin(sock_path: str | os.PathLike, command: str, timeout: float = 5.0) -> s
     return b"".join(chunks).decode()
 
 
+def proxy_info(sock_path: str | os.PathLike) -> dict[str, str]:
+    """HAProxy's process counters from ``show info`` ("Uptime_sec", "CurrConns", "DroppedLogs", ...).
+    DroppedLogs counts access-log lines it gave up writing: to a file descriptor (stdout, our log),
+    a thread that cannot take the log lock after 200 tries drops its line rather than block."""
+    info = {}
+    for line in admin(sock_path, "show info").splitlines():
+        name, sep, value = line.partition(":")
+        if sep:
+            info[name.strip()] = value.strip()
+    return info
+
+
 def server_states(sock_path: str | os.PathLike) -> dict[str, dict[str, str]]:
     """Per replica, HAProxy's view: status (UP, DOWN, ...), scur (open connections now),
     stot (connections so far), check_status, ... from ``show stat``."""

@@ -2,7 +2,9 @@
 
 1. stickiness: 90 protocol-level students open preset links through the proxy and change one
    control; 0 errors; each student's requests (page, websocket) went to one replica, the one its
-   cookie names, according to the student (X-Served-By on every answer) and to HAProxy's own log;
+   cookie names, according to the student (X-Served-By on every answer) and to HAProxy's own log
+   (a line missing from it must be one HAProxy counts in DroppedLogs: with several threads it drops
+   a log line rather than wait long for the log lock);
    every replica got a share of the class and spent CPU on it;
 2. failover: a second wave of 90; one replica is killed (SIGKILL) while the wave is running; its
    students reconnect through the proxy to a live replica and see the same view (every view of a
@@ -29,7 +31,7 @@ from pathlib import Path
 import pytest
 from deploy_helpers import Cluster, alive, cpu_seconds, descendants, group_alive, run_async
 
-from deploy.serve import server_states
+from deploy.serve import proxy_info, server_states
 from deploy.stclient import Student, student
 
 pytestmark = [pytest.mark.slow, pytest.mark.deploy]
@@ -111,13 +113,14 @@ def first_errors(results: list[Student], k: int = 5) -> str:
     return "; ".join(f"{r.link[:50]}: {r.error}" for r in [r for r in results if r.error][:k])
 
 
-def check_stickiness(cluster: Cluster, results: list[Student], log_offset: int, cpu: dict[str, float],
-                     connections: dict[str, int]) -> collections.Counter:
+def check_stickiness(cluster: Cluster, results: list[Student], log_offset: int, dropped_logs: int,
+                     cpu: dict[str, float], connections: dict[str, int]) -> collections.Counter:
     names = [r["name"] for r in cluster.state["replicas"]]
     errors = [r for r in results if r.error]
     assert not errors, f"{len(errors)} of {len(results)} students had errors: {first_errors(results)}"
     logged = log_servers(cluster.state["haproxy"]["log"], log_offset)
     per_replica: collections.Counter = collections.Counter()
+    unlogged: list[str] = []
     for r in results:
         assert r.drops == [], f"{r.link}: the connection dropped: {r.drops}"
         cookie = r.cookies.get("SERVERID")
@@ -128,9 +131,17 @@ def check_stickiness(cluster: Cluster, results: list[Student], log_offset: int, 
         assert all(v.replica == cookie for v in r.views)
         # HAProxy's side: its log sent each of this student's connections to that replica only
         for request, _, port in r.served_by:
-            assert logged.get((port, request)) == {cookie}, \
-                f"{r.link}: HAProxy logged {logged.get((port, request))} for {request} from port {port}, cookie {cookie}"
+            servers = logged.get((port, request))
+            if servers is None:  # a line HAProxy gave up writing under lock contention: counted below
+                unlogged.append(f"{request} from port {port}")
+                continue
+            assert servers == {cookie}, f"{r.link}: HAProxy logged {servers} for {request} from port {port}, cookie {cookie}"
         per_replica[cookie] += 1
+    # every connection missing from the log is one HAProxy itself counts as dropped, and they are few
+    connections_made = sum(len(r.served_by) for r in results)
+    assert len(unlogged) <= dropped_logs, \
+        f"{len(unlogged)} connections not in HAProxy's log, only {dropped_logs} dropped lines: {unlogged[:5]}"
+    assert len(unlogged) <= connections_made // 20, f"{len(unlogged)} of {connections_made} connections unlogged"
     # the load spread over every replica: a fair share of students (leastconn over open tabs),
     # the replicas' own CPU, and the kernel's count of open connections to each replica
     for name in names:
@@ -165,6 +176,7 @@ def test_lecture_hall(haproxy_exe, tmp_path):
 
         # 1. stickiness and spread -------------------------------------------------------------
         offset = os.path.getsize(log)
+        dropped0 = int(proxy_info(cluster.socket)["DroppedLogs"])
         cpu0 = {n: cpu_seconds(pids[n]) for n in names}
         held: dict[str, int] = {}
 
@@ -176,7 +188,8 @@ def test_lecture_hall(haproxy_exe, tmp_path):
         wave_s = time.perf_counter() - t0
         time.sleep(1.0)  # HAProxy logs a websocket when it closes
         cpu = {n: cpu_seconds(pids[n]) - cpu0[n] for n in names}
-        spread = check_stickiness(cluster, results, offset, cpu, held)
+        dropped = int(proxy_info(cluster.socket)["DroppedLogs"]) - dropped0
+        spread = check_stickiness(cluster, results, offset, dropped, cpu, held)
         check_same_views(results)
         print(f"\nstickiness wave: {STUDENTS} students in {wave_s:.0f} s, per replica {dict(spread)}, "
               f"CPU {({n: round(c, 1) for n, c in cpu.items()})}, connections held {held}")
@@ -184,12 +197,14 @@ def test_lecture_hall(haproxy_exe, tmp_path):
         # 2. failover: kill one replica in the middle of a wave ------------------------------------
         victim = names[1]
         killed: dict[str, float] = {}
+        dropped_at_kill: dict[str, int] = {}
         down_seen: dict[str, dict] = {}
 
         def kill_midway(seen: dict[int, Student]) -> bool:
             if not killed:
                 on_victim = sum(1 for r in seen.values() if r.views and r.views[0].replica == victim)
                 if len(seen) >= STUDENTS // 3 and on_victim >= 5:  # a third of the class has a view
+                    dropped_at_kill["n"] = int(proxy_info(cluster.socket)["DroppedLogs"])
                     os.kill(pids[victim], signal.SIGKILL)  # the replica's server process dies
                     killed["t"] = time.monotonic()
                     killed["views_before"] = len(seen)
@@ -232,7 +247,8 @@ def test_lecture_hall(haproxy_exe, tmp_path):
         states = server_states(cluster.socket)
         assert states[victim]["status"].startswith("DOWN") and all(states[n]["status"] == "UP" for n in names if n != victim)
         haproxy_log = Path(log).read_text(errors="replace")
-        assert re.search(rf"Server replicas/{victim} is DOWN", haproxy_log), haproxy_log[-2000:]
+        dropped_since_kill = int(proxy_info(cluster.socket)["DroppedLogs"]) - dropped_at_kill["n"]
+        assert re.search(rf"Server replicas/{victim} is DOWN", haproxy_log) or dropped_since_kill > 0, haproxy_log[-2000:]
         recover = sorted(s for r in moved for s in r.recover_s)
         print(f"failover: {len(moved)} students on {victim} when it was killed (after {killed['views_before']} "
               f"views); DOWN after {down_seen['_after_s']} s; all back with the same view, recovery median "
