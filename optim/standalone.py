@@ -12,8 +12,9 @@ checks that.
 
 :func:`torch_script` writes the same runs with ``torch.optim`` for the torch-form optimizers
 (Adam, AdamW, SGD, Adagrad, RMSprop ...) and the lecture's forms as a few lines of tensor code,
-rendered from the SAME templates (with ``torch.`` in place of ``np.``). It is not executed in
-CI (torch is not installed there); the tests check its structure.
+rendered from the SAME templates (with ``torch.`` in place of ``np.``). It matches the CSV to
+1e-9, not bit for bit (torch's kernels may fuse a multiply-add that NumPy rounds twice); the tests
+run it where torch is installed (CI installs the CPU build).
 
 Runs that cannot be written out (a composition of parts that is no named optimizer, a surface
 without SymPy formulas) raise :class:`NotStandalone`; the page then offers only the repo snippet.
@@ -296,7 +297,13 @@ def _cell(v):
 
 
 def compare(results, path, tol=1e-9):
-    """Largest difference from an exported CSV (its '#' lines are metadata); fails above tol."""
+    """Largest difference from an exported CSV (its '#' lines are metadata); fails above tol.
+
+    Loss and gradient are f_and_grad at the row's point. Where the point here differs from the
+    CSV's (by rounding: torch's kernels may fuse a multiply and an add that NumPy rounds twice; a
+    diverging path amplifies the last bit), they are checked at the CSV's own point, so that a
+    point that agrees to 1e-9 is not failed for the surface's steepness there (f ~ x^4 turns a
+    5e-10 difference in x into 2e-9 in f)."""
     with open(path, newline="", encoding="utf-8") as fh:
         table = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     worst = 0.0
@@ -305,6 +312,10 @@ def compare(results, path, tol=1e-9):
         if len(theirs) != len(rows):
             sys.exit(f"{name}: {len(rows)} rows here, {len(theirs)} in {path}")
         for mine, other in zip(rows, theirs):
+            point = (float(other["x"]), float(other["y"])) if other["x"] and other["y"] else None
+            if point is not None and point != (mine[1], mine[2]):
+                mine = list(mine)
+                mine[3:6] = f_and_grad(*point)
             for col, v in zip(COLUMNS[1:], mine):
                 o = other.get(col, "")
                 mine_empty = _cell(v) == ""
