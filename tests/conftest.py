@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -31,6 +32,15 @@ def browser_unavailable(reason: str):
     if os.environ.get("DESCENT_LAB_REQUIRE_BROWSER") == "1":
         pytest.fail(f"browser tests required (DESCENT_LAB_REQUIRE_BROWSER=1) but {reason}")
     pytest.skip(reason)
+
+
+def need_torch() -> None:
+    """Skip a test that runs an exported PyTorch script without torch; fail it in CI
+    (DESCENT_LAB_REQUIRE_TORCH=1, after ``pip install -r requirements-torch.txt``)."""
+    if importlib.util.find_spec("torch") is None:
+        if os.environ.get("DESCENT_LAB_REQUIRE_TORCH") == "1":
+            pytest.fail("PyTorch-script tests required (DESCENT_LAB_REQUIRE_TORCH=1) but torch is not installed")
+        pytest.skip("torch is not installed (pip install -r requirements-torch.txt)")
 
 
 @pytest.fixture(scope="session")

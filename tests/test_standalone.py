@@ -11,10 +11,8 @@ from __future__ import annotations
 import ast
 import csv
 import datetime as dt
-import importlib.util
 import io
 import json
-import os
 import subprocess
 import sys
 
@@ -26,6 +24,7 @@ import surfaces
 from optim import escape, export, standalone
 from optim.request import COMPOSED, NoiseSpec, RunRequest, ScheduleSpec
 from pages.lib import exports
+from tests.conftest import need_torch
 
 LR = {"newton": 0.5, "gd": 0.01, "sgd": 0.01, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.5}
 
@@ -72,14 +71,6 @@ def _page_csv(surface, runs) -> tuple[str, list]:
     return exports.csv_header(meta) + export.to_csv(trajs, [n for n, _ in runs]), trajs
 
 
-def _need_torch() -> None:
-    """Skip a PyTorch-script test without torch; fail it in CI (DESCENT_LAB_REQUIRE_TORCH=1)."""
-    if importlib.util.find_spec("torch") is None:
-        if os.environ.get("DESCENT_LAB_REQUIRE_TORCH") == "1":
-            pytest.fail("PyTorch-script tests required (DESCENT_LAB_REQUIRE_TORCH=1) but torch is not installed")
-        pytest.skip("torch is not installed (pip install -r requirements-torch.txt)")
-
-
 SCRIPTS = {"numpy": standalone.numpy_script, "torch": standalone.torch_script}
 
 
@@ -87,7 +78,7 @@ def _assert_matches(tmp_path, surface, runs, kind="numpy"):
     """The ``kind`` script, run without the repo, reproduces the page's CSV: by its own --compare
     (1e-9) and by its --csv output against the trajectories (1e-9; bit for bit for NumPy)."""
     if kind == "torch":
-        _need_torch()
+        need_torch()
     page_csv, trajs = _page_csv(surface, runs)
     code = SCRIPTS[kind](surface=surface, runs=runs, title="test")
     assert "import optim" not in code and "import surfaces" not in code
@@ -168,7 +159,7 @@ def test_torch_script_on_a_diverging_path(tmp_path):
     rounds twice: the points part in the last bit at step 7 and the divergence amplifies that to
     ~6e-10 by the last row, where the loss (~x^4, ~1e54) differs by ~2e-9. The script passes because
     it checks loss and gradient at the CSV's own point there; its points stay within 1e-9."""
-    _need_torch()
+    need_torch()
     runs = [r for r in VARIANTS if r[0] == "sgd dampening"]
     done = _assert_matches(tmp_path, surfaces.CATALOG["rosenbrock"], runs, "torch")
     worst = float(done.stdout.split("largest difference ")[1].split()[0])
@@ -184,7 +175,7 @@ def test_torch_script_on_a_diverging_path(tmp_path):
 def test_script_draws_with_plotly_when_matplotlib_is_missing(tmp_path, kind):
     pytest.importorskip("plotly")
     if kind == "torch":
-        _need_torch()
+        need_torch()
     surface = surfaces.CATALOG["booth"]
     runs = EVERY_OPTIMIZER[:2]
     code = SCRIPTS[kind](surface=surface, runs=runs, title="booth", out="drawn")

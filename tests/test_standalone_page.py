@@ -1,4 +1,4 @@
-"""The pages' standalone "copy as Python" (issue 11): the NumPy script a page shows, run in a subprocess
+"""The pages' standalone "copy as Python" (issue 11): the NumPy and PyTorch scripts a page shows, run in a subprocess
 with the repo off sys.path (``-I``, cwd a tmp dir), reproduces the page's runs (the runs of the page's
 own repo snippet, which tests/test_exports.py and tests/test_classroom_pages.py prove equal to the page
 bit for bit) to 1e-9, compared through the CSV export."""
@@ -13,7 +13,7 @@ import pytest
 
 from optim import export
 from pages.lib.presets import presets_for
-from tests.conftest import app_test, open_exports
+from tests.conftest import app_test, need_torch, open_exports
 
 
 def _page(page: str, params: dict):
@@ -46,21 +46,24 @@ CASES = {
 
 
 @pytest.mark.parametrize("page", list(CASES))
-def test_the_pages_numpy_script_runs_without_the_repo_and_matches_its_csv(page, tmp_path):
+def test_the_pages_scripts_run_without_the_repo_and_match_its_csv(page, tmp_path):
     at = _page(page, CASES[page])
     numpy_script, torch_script, repo = _scripts(at)
     ns: dict = {"print": lambda *a, **k: None}
     exec(compile(repo, "<snippet>", "exec"), ns)  # our own generated code, in a test only
     names, runs = list(ns["runs"]), list(ns["runs"].values())
     (tmp_path / "page.csv").write_text("# link: \"/x\"\n" + export.to_csv(runs, names), encoding="utf-8")
-    (tmp_path / "script.py").write_text(numpy_script, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-I", "script.py", "--compare", "page.csv", "--no-plot"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr + done.stdout
-    assert "matches page.csv" in done.stdout
-    ast.parse(torch_script)
-    assert "torch.optim." in torch_script or "run_tensor(update" in torch_script
-    assert f"/{page}?" in numpy_script  # the link that reproduces the view, in the docstring
+    for script in (numpy_script, torch_script):
+        if script is torch_script:
+            ast.parse(torch_script)
+            assert "torch.optim." in torch_script or "run_tensor(update" in torch_script
+            need_torch()
+        (tmp_path / "script.py").write_text(script, encoding="utf-8")
+        done = subprocess.run([sys.executable, "-I", "script.py", "--compare", "page.csv", "--no-plot"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr + done.stdout
+        assert "matches page.csv" in done.stdout
+        assert f"/{page}?" in script  # the link that reproduces the view, in the docstring
 
 
 def test_a_new_combination_of_parts_shows_why_and_keeps_the_repo_snippet():
