@@ -24,14 +24,28 @@ MARK_RACE = """() => {
 }"""
 RACE_PAGES = [p.url_path for p in CONTENT_PAGES if p.url_path != "network"]
 
+LAID_OUT_JS = """(sel) => {
+  const gd = document.querySelector(sel);
+  if (!gd || !gd.layout || !gd._fullLayout) return false;
+  const m = gd.layout.meta || {};
+  if (!(m.rows || m.fit || m.narrow)) return true;
+  if (!gd.layout.__descentDone) return false;
+  const narrow = m.narrow && gd.clientWidth < m.narrow.max_width;
+  return !narrow || gd._fullLayout.height === m.narrow.layout.height + (gd.__descentExtra || 0);
+}"""
+
+
+# one evaluation (JavaScript runs to the end before any re-render): the state it was measured in too
 GEOMETRY_JS = """(sel) => {
   const gd = document.querySelector(sel);
   if (!gd) return null;
+  const laidOut = """ + LAID_OUT_JS + """;
   const box = (el) => { const r = el.getBoundingClientRect();
     return {x: r.left, y: r.top, w: r.width, h: r.height}; };
   const out = {chart: box(gd), scrollY: window.scrollY, vw: window.innerWidth, vh: window.innerHeight,
                docH: document.documentElement.scrollHeight, buttons: [], texts: [], slider: null,
-               surface: null, modebar: null, legend: null};
+               surface: null, modebar: null, legend: null,
+               state: (gd.layout && gd.layout.__descentState) || null, laid_out: laidOut(sel)};
   const img = gd.querySelector('.imagelayer image');
   if (img) out.surface = box(img);
   const mb = gd.querySelector('.modebar');
@@ -79,6 +93,19 @@ GEOMETRY_JS = """(sel) => {
 
 def race_geometry(page, selector: str) -> dict:
     return page.evaluate(GEOMETRY_JS, selector)
+
+
+def settled_geometry(page, selector: str, tries: int = 4) -> dict:
+    """:func:`race_geometry` measured while the layout script's layout is in place: a Streamlit
+    re-render can put the figure's own (wide) layout back for a moment after :func:`wait_laid_out`
+    returned (the script applies its layout again within 400 ms); a measurement that caught that
+    moment is taken again."""
+    for _ in range(tries):
+        wait_laid_out(page, selector)
+        geo = race_geometry(page, selector)
+        if geo and geo["laid_out"]:
+            return geo
+    raise AssertionError(f"the race figure's layout kept changing under the measurement (state {geo and geo['state']})")
 
 
 def _inter(a: dict, b: dict) -> tuple[float, float]:
@@ -131,15 +158,7 @@ def centre(b: dict) -> tuple[float, float]:
     return b["x"] + b["w"] / 2, b["y"] + b["h"] / 2
 
 
-LAID_OUT_JS = """(sel) => {
-  const gd = document.querySelector(sel);
-  if (!gd || !gd.layout || !gd._fullLayout) return false;
-  const m = gd.layout.meta || {};
-  if (!(m.rows || m.fit || m.narrow)) return true;
-  if (!gd.layout.__descentDone) return false;
-  const narrow = m.narrow && gd.clientWidth < m.narrow.max_width;
-  return !narrow || gd._fullLayout.height === m.narrow.layout.height + (gd.__descentExtra || 0);
-}"""
+
 
 
 def wait_laid_out(page, selector: str, timeout: float = 30_000) -> None:

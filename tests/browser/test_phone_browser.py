@@ -16,7 +16,7 @@ import time
 
 import pytest
 from browser_helpers import assert_no_exception, wait_app_idle
-from layout_helpers import MARK_RACE, RACE, RACE_PAGES, centre, hit, overlaps, race_geometry, wait_laid_out
+from layout_helpers import MARK_RACE, RACE, RACE_PAGES, centre, hit, overlaps, race_geometry, settled_geometry, wait_laid_out
 
 from pages.lib.presets import presets_for
 
@@ -65,10 +65,9 @@ def test_phone_controls_are_separate_tappable_and_work(streamlit_app, _browser, 
         page.wait_for_function(MARK_RACE, timeout=90_000)
         assert_no_exception(page)
         wait_laid_out(page, RACE)
-        assert page.evaluate(f"() => document.querySelector(\"{RACE}\").layout.__descentState") == "narrow"
-
         page.locator(RACE).scroll_into_view_if_needed()
-        geo = race_geometry(page, RACE)
+        geo = settled_geometry(page, RACE)
+        assert geo["state"] == "narrow", f"{page_path}: layout {geo['state']!r}"
         assert geo["surface"]["w"] >= 330, f"{page_path}: surface {geo['surface']['w']:.0f} px wide"
         assert geo["chart"]["x"] >= -1 and geo["chart"]["x"] + geo["chart"]["w"] <= PHONE["width"] + 1
         assert overlaps(geo) == [], f"{page_path}: " + "; ".join(overlaps(geo))

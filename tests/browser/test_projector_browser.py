@@ -16,7 +16,7 @@ import time
 
 import pytest
 from browser_helpers import assert_no_exception, wait_app_idle
-from layout_helpers import MARK_RACE, RACE, RACE_PAGES, centre, hit, overlaps, race_geometry, wait_laid_out
+from layout_helpers import MARK_RACE, RACE, RACE_PAGES, centre, hit, overlaps, race_geometry, settled_geometry, wait_laid_out
 
 from pages.lib.presets import presets_for
 
@@ -47,7 +47,7 @@ def test_race_figure_on_a_projector_and_a_desktop(streamlit_app, _browser, size,
         assert_no_exception(page)
         wait_laid_out(page, RACE)
         time.sleep(1.0)  # presenter mode: the autoplay has pressed Play and the page has scrolled
-        geo = race_geometry(page, RACE)
+        geo = settled_geometry(page, RACE)
         assert overlaps(geo) == [], f"{size} {page_path}: " + "; ".join(overlaps(geo))
         assert len(geo["buttons"]) == 5
         if present:
