@@ -159,7 +159,6 @@ def test_torch_script_on_a_diverging_path(tmp_path):
     rounds twice: the points part in the last bit at step 7 and the divergence amplifies that to
     ~6e-10 by the last row, where the loss (~x^4, ~1e54) differs by ~2e-9. The script passes because
     it checks loss and gradient at the CSV's own point there; its points stay within 1e-9."""
-    need_torch()
     runs = [r for r in VARIANTS if r[0] == "sgd dampening"]
     done = _assert_matches(tmp_path, surfaces.CATALOG["rosenbrock"], runs, "torch")
     worst = float(done.stdout.split("largest difference ")[1].split()[0])
